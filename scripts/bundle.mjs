@@ -1,0 +1,27 @@
+// Bundles the extension client, the language server and the CLI into dist/ with esbuild.
+// Type checking is tsc's job (`tsc -b`); this only bundles.
+import * as esbuild from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const production = process.argv.includes('--production');
+
+const entries = [
+  { in: 'client/src/extension.ts', out: 'client' },
+  { in: 'server/src/node/main.ts', out: 'server' },
+  { in: 'server/src/cli.ts', out: 'cli' },
+].filter((entry) => existsSync(entry.in));
+
+await esbuild.build({
+  entryPoints: entries,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode'],
+  sourcemap: !production,
+  minify: production,
+  define: { __VERSION__: JSON.stringify(version) },
+  logLevel: 'warning',
+});

@@ -1,0 +1,508 @@
+/**
+ * Every diagnostic of markup.md section 4, with its quick fix where it has one.
+ *
+ * Diagnostics are plain data with source offsets; the language service turns them into LSP
+ * diagnostics and the CLI into `path:line:col` lines, so both always agree.
+ */
+
+import { isWordFinalLetter, matchingKey, matchingKeyWithOffsets } from './arabic';
+import type { ConfigFile, CorpusConfig, RuleSetting } from './config';
+import { type CorpusIndex, type KnownSurface, TOKEN } from './corpusIndex';
+import type { OffsetRange, ParsedDocument, Severity, Span } from './model';
+import { floorIndex, isWordCharAt, isWordCharBefore, plainEndToSource, plainRangeToSource, plainToSource } from './text';
+
+/** One text edit of a fix, in the document itself or in one of the corpus's YAML files. */
+export interface FixEdit {
+  file: 'document' | ConfigFile;
+  range: OffsetRange;
+  newText: string;
+}
+
+/** A quick fix: edits applied together as one undoable change. */
+export interface Fix {
+  title: string;
+  edits: FixEdit[];
+  /** The fix an editor may apply on its own ("fix all"). */
+  preferred?: boolean;
+}
+
+/** Another place that explains a diagnostic (e.g. the other occurrences of a surface). */
+export interface RelatedPlace {
+  docId: string;
+  range: OffsetRange;
+  message: string;
+}
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  range: OffsetRange;
+  related?: RelatedPlace[];
+  fixes?: Fix[];
+}
+
+/** Default severities of every code, document and corpus.yaml alike. */
+export const DEFAULT_SEVERITY: Readonly<Record<string, Severity>> = {
+  'unclosed-span': 'error',
+  'unmatched-bracket': 'error',
+  'missing-label': 'error',
+  'empty-span': 'error',
+  'empty-label': 'error',
+  'bad-label': 'error',
+  'unknown-type': 'error',
+  'unknown-entity': 'error',
+  'type-mismatch': 'warning',
+  'unknown-attribute': 'warning',
+  'bad-attribute-value': 'warning',
+  'nesting-not-allowed': 'error',
+  'span-whitespace': 'warning',
+  'partial-word': 'warning',
+  'clitic-inside': 'info',
+  'conflicting-type': 'warning',
+  'missed-mention': 'hint',
+  'unknown-document-label': 'warning',
+  'bad-front-matter': 'error',
+  // corpus.yaml and the entities file
+  'yaml-syntax': 'error',
+  'duplicate-key': 'error',
+  'duplicate-id': 'error',
+  'unknown-key': 'warning',
+  'bad-value': 'error',
+  'bad-color': 'error',
+  'missing-entities-file': 'error',
+  'entities-outside-corpus': 'error',
+  'config-too-large': 'error',
+};
+
+/** How many related places a cross-document diagnostic lists at most. */
+const MAX_RELATED = 20;
+
+/** What diagnosing a document needs besides the document. */
+export interface DiagnoseContext {
+  /** The document's id in the index (to tell its own mentions from others'). */
+  docId: string;
+  /** The corpus's configuration and index; without them only syntax is checked. */
+  index?: CorpusIndex;
+}
+
+/** All diagnostics of one document, severities as the corpus's `rules:` set them. */
+export function diagnoseDocument(doc: ParsedDocument, context: DiagnoseContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const push = (code: string, message: string, range: OffsetRange, extra?: Partial<Diagnostic>): void => {
+    out.push({ code, severity: DEFAULT_SEVERITY[code] ?? 'error', message, range, ...extra });
+  };
+
+  for (const problem of doc.problems) {
+    const fixes = problem.range.end - problem.range.start === 1 && (problem.code === 'unmatched-bracket' || problem.code === 'unclosed-span') ? [escapeFix(doc, problem.range.start)] : undefined;
+    push(problem.code, problem.message, problem.range, fixes ? { fixes } : undefined);
+  }
+
+  const index = context.index;
+  if (!index) return out;
+  const config = index.getConfig();
+
+  checkFrontMatter(doc, config, push);
+  for (let i = 0; i < doc.spans.length; i++) checkSpan(doc, doc.spans[i]!, config, push);
+  checkCrossDocument(doc, context.docId, index, config, push);
+  return applyRules(out, config.rules);
+}
+
+type Push = (code: string, message: string, range: OffsetRange, extra?: Partial<Diagnostic>) => void;
+
+/** Drops what the corpus turned off and sets the severities it chose. */
+export function applyRules<T extends { code: string; severity: Severity }>(diagnostics: T[], rules: ReadonlyMap<string, RuleSetting>): T[] {
+  if (rules.size === 0) return diagnostics;
+  const out: T[] = [];
+  for (const d of diagnostics) {
+    const rule = rules.get(d.code);
+    if (rule === 'off') continue;
+    out.push(rule ? { ...d, severity: rule } : d);
+  }
+  return out;
+}
+
+function escapeFix(doc: ParsedDocument, offset: number): Fix {
+  const char = doc.source[offset];
+  return { title: `Escape '${char}' as literal text`, edits: [{ file: 'document', range: { start: offset, end: offset }, newText: '\\' }], preferred: true };
+}
+
+function checkFrontMatter(doc: ParsedDocument, config: CorpusConfig, push: Push): void {
+  for (const label of doc.frontMatter?.labels ?? []) {
+    if (!config.documentLabels.includes(label.value)) {
+      const known = config.documentLabels.length > 0 ? ` (declared: ${config.documentLabels.join(', ')})` : ' (corpus.yaml declares no document_labels)';
+      push('unknown-document-label', `document label '${label.value}' is not declared in document_labels${known}`, label.range);
+    }
+  }
+}
+
+function checkSpan(doc: ParsedDocument, span: Span, config: CorpusConfig, push: Push): void {
+  const label = span.label;
+  if (!config.nesting && span.depth > 0) {
+    push('nesting-not-allowed', 'nested spans are not allowed in this corpus (nesting: false)', span.range);
+  }
+
+  const entity = label.id ? config.entities.get(label.id.name) : undefined;
+  if (label.type && !config.types.has(label.type.name)) {
+    const fixes = closestNames(label.type.name, [...config.types.keys()]).map((name, i) => ({
+      title: `Change type to ${name}`,
+      edits: [{ file: 'document' as const, range: label.type!.range, newText: name }],
+      preferred: i === 0,
+    }));
+    push('unknown-type', `unknown type '${label.type.name}' (declared: ${[...config.types.keys()].join(', ') || 'none'})`, label.type.range, { fixes });
+  }
+  if (label.id && !entity) {
+    const fix = addEntityFix(label.id.name, label.type?.name, span.text, config);
+    push('unknown-entity', `'@${label.id.name}' is not in the catalog`, label.id.range, fix ? { fixes: [fix] } : undefined);
+  }
+  if (!label.type && label.tokens.length > 0 && (!label.id || (entity && entity.type === undefined))) {
+    const why = label.id ? `entity '${label.id.name}' has no type in the catalog` : 'a label needs a type or an @id';
+    push('bad-label', `the span has no type: ${why}`, label.range);
+  }
+  if (label.type && entity?.type !== undefined && entity.type !== label.type.name) {
+    push('type-mismatch', `the span says ${label.type.name} but entity '${entity.id}' is ${entity.type} in the catalog`, label.type.range, {
+      fixes: [{ title: `Change type to ${entity.type}`, edits: [{ file: 'document', range: label.type.range, newText: entity.type }], preferred: true }],
+    });
+  }
+
+  for (const attribute of label.attributes) {
+    if (attribute.key === 'note') continue;
+    const def = config.attributes.get(attribute.key);
+    if (!def) {
+      const declared = [...config.attributes.keys()];
+      push('unknown-attribute', `attribute '${attribute.key}' is not declared in attributes:${declared.length > 0 ? ` (declared: ${declared.join(', ')})` : ''}`, attribute.keyRange);
+    } else if (def.values && !def.values.includes(attribute.value)) {
+      const fixes = closestNames(attribute.value, def.values).map((value) => ({
+        title: `Change value to ${value}`,
+        edits: [{ file: 'document' as const, range: attribute.valueRange, newText: value }],
+      }));
+      push('bad-attribute-value', `'${attribute.value}' is not an allowed value of '${attribute.key}' (allowed: ${def.values.join(', ')})`, attribute.valueRange, { fixes });
+    }
+  }
+
+  checkSpanEdges(doc, span, config, push);
+}
+
+/** span-whitespace and partial-word: what stands at the span's two edges. */
+function checkSpanEdges(doc: ParsedDocument, span: Span, config: CorpusConfig, push: Push): void {
+  const plain = doc.plainText;
+  const text = span.text;
+  const lead = text.length - text.replace(/^[\s\p{P}\p{Z}\p{Cf}]+/u, '').length;
+  const trail = text.length - text.replace(/[\s\p{P}\p{Z}\p{Cf}]+$/u, '').length;
+  if (lead > 0 || trail > 0) {
+    const fix = lead + trail < text.length ? moveBrackets(doc, span, span.start + lead, span.end - trail, 'Trim the span') : undefined;
+    const where = lead > 0 && trail > 0 ? 'starts and ends' : lead > 0 ? 'starts' : 'ends';
+    push('span-whitespace', `the span ${where} with white space or punctuation`, span.range, fix ? { fixes: [fix] } : undefined);
+    return;
+  }
+
+  let newStart = span.start;
+  let newEnd = span.end;
+  if (isWordCharBefore(plain, span.start) && isWordCharAt(plain, span.start)) {
+    const wordStart = wordStartBefore(plain, span.start);
+    const prefix = plain.slice(wordStart, span.start);
+    if (!isProcliticRun(prefix, config.clitics.proclitics) && !isWordFinalLetter(plain.charCodeAt(span.start - 1))) newStart = wordStart;
+  }
+  if (isWordCharBefore(plain, span.end) && isWordCharAt(plain, span.end)) {
+    const wordEnd = wordEndAfter(plain, span.end);
+    const suffix = plain.slice(span.end, wordEnd);
+    if (!config.clitics.enclitics.includes(matchingKey(suffix)) && !config.clitics.enclitics.includes(suffix) && !isWordFinalLetter(plain.charCodeAt(span.end - 1))) newEnd = wordEnd;
+  }
+  if (newStart !== span.start || newEnd !== span.end) {
+    const fix = moveBrackets(doc, span, newStart, newEnd, `Extend the span to the whole word: '${plain.slice(newStart, newEnd)}'`);
+    const where = newStart !== span.start && newEnd !== span.end ? 'start and end cut' : newStart !== span.start ? 'start cuts' : 'end cuts';
+    push('partial-word', `the span's ${where} a word: '${plain.slice(newStart, newEnd)}'`, span.range, fix ? { fixes: [fix] } : undefined);
+  }
+}
+
+function wordStartBefore(plain: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && isWordCharBefore(plain, i)) i--;
+  return i;
+}
+
+function wordEndAfter(plain: string, offset: number): number {
+  let i = offset;
+  while (i < plain.length && isWordCharAt(plain, i)) i++;
+  return i;
+}
+
+/** Whether `prefix` is one proclitic or a run of them (و + ب + ال ...), compared on the matching key. */
+export function isProcliticRun(prefix: string, proclitics: readonly string[]): boolean {
+  const key = matchingKey(prefix);
+  if (key.length === 0) return false;
+  const keys = proclitics.map(matchingKey).filter((p) => p.length > 0);
+  // ok[i]: key.slice(0, i) splits into proclitics.
+  const ok = new Array<boolean>(key.length + 1).fill(false);
+  ok[0] = true;
+  for (let i = 0; i < key.length; i++) {
+    if (!ok[i]) continue;
+    for (const p of keys) if (key.startsWith(p, i)) ok[i + p.length] = true;
+  }
+  return ok[key.length]!;
+}
+
+/**
+ * A fix moving the span's brackets so its surface becomes the plain range `[newStart, newEnd)`.
+ * Offered only when the text the brackets cross holds no markup, so the edit cannot break
+ * neighbouring spans.
+ */
+function moveBrackets(doc: ParsedDocument, span: Span, newStart: number, newEnd: number, title: string): Fix | undefined {
+  const edits: FixEdit[] = [];
+  const open = span.range.start;
+  const close = span.closeBracket;
+  const plainRun = (from: number, to: number): string | undefined => {
+    const s = plainToSource(doc.offsets, from);
+    const e = plainEndToSource(doc.offsets, to);
+    return e - s === to - from ? doc.source.slice(s, e) : undefined;
+  };
+  if (newStart !== span.start) {
+    const lo = Math.min(newStart, span.start);
+    const hi = Math.max(newStart, span.start);
+    const moved = plainRun(lo, hi);
+    if (moved === undefined) return undefined;
+    if (newStart < span.start) {
+      const at = plainToSource(doc.offsets, newStart);
+      if (at + moved.length !== open) return undefined;
+      edits.push({ file: 'document', range: { start: at, end: open + 1 }, newText: `[${moved}` });
+    } else {
+      if (doc.source.slice(open + 1, open + 1 + moved.length) !== moved) return undefined;
+      edits.push({ file: 'document', range: { start: open, end: open + 1 + moved.length }, newText: `${moved}[` });
+    }
+  }
+  if (newEnd !== span.end) {
+    const lo = Math.min(newEnd, span.end);
+    const hi = Math.max(newEnd, span.end);
+    const moved = plainRun(lo, hi);
+    if (moved === undefined) return undefined;
+    const labelText = doc.source.slice(close, span.range.end);
+    if (newEnd > span.end) {
+      if (doc.source.slice(span.range.end, span.range.end + moved.length) !== moved) return undefined;
+      edits.push({ file: 'document', range: { start: close, end: span.range.end + moved.length }, newText: `${moved}${labelText}` });
+    } else {
+      if (doc.source.slice(close - moved.length, close) !== moved) return undefined;
+      edits.push({ file: 'document', range: { start: close - moved.length, end: span.range.end }, newText: `${labelText}${moved}` });
+    }
+  }
+  return { title, edits, preferred: true };
+}
+
+/** The `unknown-entity` fix: a new catalog entry named after the span. */
+function addEntityFix(id: string, type: string | undefined, surface: string, config: CorpusConfig): Fix | undefined {
+  const at = config.catalogInsertion;
+  if (!at) return undefined;
+  const lines = [`${at.indent}${id}:`];
+  if (type !== undefined) lines.push(`${at.indent}  type: ${type}`);
+  lines.push(`${at.indent}  name: ${JSON.stringify(surface)}`);
+  return {
+    title: `Add '${id}' to the catalog`,
+    edits: [{ file: at.file, range: { start: at.offset, end: at.offset }, newText: `${at.prefix}${lines.join('\n')}\n` }],
+    preferred: true,
+  };
+}
+
+/** The candidates nearest to `name` (ties included, three at most), compared case-insensitively. */
+export function closestNames(name: string, candidates: readonly string[]): string[] {
+  const lower = name.toLowerCase();
+  const scored = candidates
+    .map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) }))
+    .filter(({ c, d }) => d <= Math.max(2, Math.ceil(c.length / 2)));
+  const best = Math.min(...scored.map(({ d }) => d));
+  return scored
+    .filter(({ d }) => d === best)
+    .sort((a, b) => a.c.localeCompare(b.c))
+    .slice(0, 3)
+    .map(({ c }) => c);
+}
+
+/** Edit distance counting a swap of neighbours as one edit (typos like OGR for ORG). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The label text for annotating an occurrence of a known surface. */
+export function labelFor(surface: Pick<KnownSurface, 'type' | 'id'>): string {
+  return [surface.type, surface.id !== undefined ? `@${surface.id}` : undefined].filter((t) => t !== undefined).join(' ');
+}
+
+/** conflicting-type, clitic-inside and missed-mention: the document against the corpus. */
+function checkCrossDocument(doc: ParsedDocument, docId: string, index: CorpusIndex, config: CorpusConfig, push: Push): void {
+  const mentions = index.mentionsIn(docId);
+  for (const mention of mentions) {
+    if (mention.type === undefined || !config.types.has(mention.type)) continue;
+    const counts = index.typeCounts(mention.key);
+    if (counts.size < 2) continue;
+    let best = 0;
+    for (const count of counts.values()) best = Math.max(best, count);
+    const majority = [...counts].filter(([, count]) => count === best).map(([type]) => type);
+    if (majority.length === 1 && majority[0] === mention.type) continue;
+    const summary = [...counts].sort((a, b) => b[1] - a[1]).map(([type, count]) => `${type} ×${count}`).join(', ');
+    const related: RelatedPlace[] = [];
+    for (const other of index.mentionsOfKey(mention.key)) {
+      if (other.type === mention.type || other.type === undefined) continue;
+      related.push({ docId: other.docId, range: other.range, message: `'${other.text}' is ${other.type} here` });
+      if (related.length >= MAX_RELATED) break;
+    }
+    const fixes = majority.length === 1 ? changeTypeFix(doc.spans[mention.spanIndex]!, majority[0]!) : [];
+    push('conflicting-type', `'${mention.text}' is ${mention.type} here, but the corpus types it differently (${summary})`, doc.spans[mention.spanIndex]!.label.range, { related, fixes });
+  }
+
+  if (config.clitics.policy === 'outside') {
+    const separable = separableProclitics(config);
+    const initials = new Set(separable.map((p) => p[0]));
+    for (const span of doc.spans) {
+      if (initials.has(matchingKey(span.text.slice(0, 2))[0])) checkCliticInside(doc, span, index, separable, push);
+    }
+  }
+  checkMissedMentions(doc, index, config, push);
+}
+
+function changeTypeFix(span: Span, type: string): Fix[] {
+  const typeToken = span.label.type;
+  if (!typeToken) return [];
+  return [{ title: `Change type to ${type}`, edits: [{ file: 'document', range: typeToken.range, newText: type }] }];
+}
+
+/** Proclitics that can be split off a name whole (not the article, which stays with the name), as keys. */
+function separableProclitics(config: CorpusConfig): string[] {
+  return config.clitics.proclitics.map(matchingKey).filter((key) => key.length > 0 && !key.endsWith('ال') && key !== 'لل');
+}
+
+function checkCliticInside(doc: ParsedDocument, span: Span, index: CorpusIndex, separable: string[], push: Push): void {
+  const key = matchingKey(span.text);
+  // Try the longest run of proclitics first: وب + العراق before و + بالعراق.
+  for (let cut = Math.min(4, key.length - 2); cut >= 1; cut--) {
+    const prefix = key.slice(0, cut);
+    if (!isProcliticRun(prefix, separable)) continue;
+    const rest = index.knownSurface(key.slice(cut).trim());
+    if (!rest) continue;
+    // The prefix in the surface as written (diacritics may sit between its letters).
+    let written = 0;
+    for (let kept = 0; written < span.text.length && kept < cut; written++) if (matchingKey(span.text[written]!).length > 0) kept++;
+    while (written < span.text.length && matchingKey(span.text[written]!).length === 0) written++;
+    const fix = moveBrackets(doc, span, span.start + written, span.end, `Move '${span.text.slice(0, written)}' out of the span`);
+    push('clitic-inside', `'${span.text.slice(0, written)}' is a proclitic: this corpus keeps proclitics outside spans ('${span.text.slice(written)}' is a known surface)`, span.range, fix ? { fixes: [fix] } : undefined);
+    return;
+  }
+}
+
+/** One unannotated occurrence of a known surface in the plain text. */
+interface Occurrence {
+  start: number;
+  end: number;
+  surface: KnownSurface;
+}
+
+/** Finds, on word boundaries, the occurrences of known surfaces outside every span. */
+export function findMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: CorpusConfig): Occurrence[] {
+  const plain = doc.plainText;
+  const { key, offsets } = matchingKeyWithOffsets(plain);
+  const tokens: { text: string; start: number; end: number }[] = [];
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(key); m; m = TOKEN.exec(key)) tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+
+  // Top-level spans are sorted and disjoint: an occurrence is outside every span iff it does
+  // not overlap the nearest top-level span on either side.
+  const rootStarts = doc.roots.map((i) => doc.spans[i]!.start);
+  const overlapsSpan = (start: number, end: number): boolean => {
+    if (rootStarts.length === 0) return false;
+    const i = floorIndex(rootStarts, end - 1);
+    for (const j of [i - 1, i]) {
+      const span = j >= 0 ? doc.spans[doc.roots[j]!] : undefined;
+      if (span && span.start < end && start < span.end) return true;
+    }
+    return false;
+  };
+
+  const proclitics = config.clitics.proclitics.map(matchingKey).filter((p) => p.length > 0).sort((a, b) => b.length - a.length);
+  const found: Occurrence[] = [];
+  let best: Occurrence | undefined;
+  let bestTokens = 0;
+  const tryCandidate = (t: number, first: string, skip: number): void => {
+    if (!index.startsSomeSurface(first)) return;
+    const token = tokens[t]!;
+    for (const surfaceKey of index.surfacesStartingWith(first)) {
+      const surface = index.knownSurface(surfaceKey);
+      if (!surface || surface.tokens.length <= bestTokens || t + surface.tokens.length > tokens.length) continue;
+      let match = true;
+      for (let k = 1; k < surface.tokens.length && match; k++) match = tokens[t + k]!.text === surface.tokens[k];
+      if (!match) continue;
+      const last = tokens[t + surface.tokens.length - 1]!;
+      const start = offsets[token.start + skip]!;
+      let end = offsets[last.end - 1]! + 1;
+      while (end < plain.length && isCombiningMark(plain.charCodeAt(end))) end++;
+      best = { start, end, surface };
+      bestTokens = surface.tokens.length;
+    }
+  };
+  for (let t = 0; t < tokens.length; t++) {
+    const text = tokens[t]!.text;
+    best = undefined;
+    bestTokens = 0;
+    // The word as it stands, then with each proclitic run taken off (and the article restored
+    // after لل, where it lost its alef: للإقليم = ل + الإقليم).
+    tryCandidate(t, text, 0);
+    for (const p of proclitics) {
+      if (text.length - p.length < 2 || !text.startsWith(p)) continue;
+      tryCandidate(t, text.slice(p.length), p.length);
+      // After لل the surface's alef is not in the text: the occurrence starts at the second ل.
+      if (p.endsWith('لل')) tryCandidate(t, `ا${text.slice(p.length - 1)}`, p.length - 1);
+    }
+    const occurrence = best as Occurrence | undefined;
+    if (occurrence && !overlapsSpan(occurrence.start, occurrence.end)) {
+      found.push(occurrence);
+      t += bestTokens - 1;
+    }
+  }
+  return found;
+}
+
+function isCombiningMark(c: number): boolean {
+  return (c >= 0x064b && c <= 0x0652) || c === 0x0670 || c === 0x0640;
+}
+
+function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: CorpusConfig, push: Push): void {
+  const occurrences = findMissedMentions(doc, index, config);
+  const byKey = new Map<string, Occurrence[]>();
+  for (const o of occurrences) {
+    const list = byKey.get(o.surface.key);
+    if (list) list.push(o);
+    else byKey.set(o.surface.key, [o]);
+  }
+  for (const o of occurrences) {
+    const range = plainRangeToSource(doc, o.start, o.end);
+    const label = labelFor(o.surface);
+    const text = doc.plainText.slice(o.start, o.end);
+    const what = o.surface.count > 0 ? `annotated ${o.surface.count}× in the corpus${o.surface.type ? ` as ${o.surface.type}` : ''}` : `in the catalog${o.surface.id ? ` as '${o.surface.id}'` : ''}`;
+    const fixes: Fix[] = [];
+    if (label.length > 0) {
+      fixes.push({ title: `Annotate '${text}' as {${label}}`, edits: annotateEdits(range, label) });
+      const all = byKey.get(o.surface.key)!;
+      if (all.length > 1) {
+        fixes.push({
+          title: `Annotate all ${all.length} occurrences of '${text}' in this document as {${label}}`,
+          edits: all.flatMap((other) => annotateEdits(plainRangeToSource(doc, other.start, other.end), label)),
+        });
+      }
+    }
+    push('missed-mention', `'${text}' is ${what}, but not here`, range, { fixes });
+  }
+}
+
+/** Edits wrapping a source range in a span with the given label body. */
+export function annotateEdits(range: OffsetRange, label: string): FixEdit[] {
+  return [
+    { file: 'document', range: { start: range.start, end: range.start }, newText: '[' },
+    { file: 'document', range: { start: range.end, end: range.end }, newText: `]{${label}}` },
+  ];
+}

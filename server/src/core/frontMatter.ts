@@ -1,0 +1,72 @@
+/** Front matter: a YAML block between `---` lines at the very start of a document. */
+
+import type { FrontMatter, SyntaxProblem } from './model';
+import { isMap, isScalar, nodeRange, readYaml, scalarString, seqItems } from './yamlSource';
+
+/** Length of a `---` line (trailing blanks allowed) with its line break at `offset`, or -1. */
+function fenceLength(source: string, offset: number): number {
+  const match = /^---[ \t]*(\r\n|\n|\r|$)/.exec(source.slice(offset, offset + 64));
+  return match ? match[0].length : -1;
+}
+
+/** Offset just past the line break of the line starting at `offset` (or the text's end). */
+function nextLine(source: string, offset: number): number {
+  for (let i = offset; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 10) return i + 1;
+    if (c === 13) return source.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+  }
+  return source.length;
+}
+
+/**
+ * Finds and reads the front matter of a document whose text starts at `start` (after a BOM).
+ * Returns undefined when the document has none. An opening `---` that is never closed is
+ * reported, and the document is then read as having no front matter.
+ */
+export function parseFrontMatter(source: string, start: number): { frontMatter?: FrontMatter; problems: SyntaxProblem[] } | undefined {
+  const open = fenceLength(source, start);
+  if (open < 0) return undefined;
+  const contentStart = start + open;
+  for (let line = contentStart; line < source.length; line = nextLine(source, line)) {
+    const close = fenceLength(source, line);
+    if (close >= 0) return readFrontMatter(source, start, contentStart, line, line + close);
+  }
+  return {
+    problems: [
+      {
+        code: 'bad-front-matter',
+        message: "front matter opened by '---' is never closed by a '---' line, so the document is read as having none",
+        range: { start, end: start + 3 },
+      },
+    ],
+  };
+}
+
+function readFrontMatter(source: string, start: number, contentStart: number, contentEnd: number, end: number): { frontMatter: FrontMatter; problems: SyntaxProblem[] } {
+  const frontMatter: FrontMatter = { range: { start, end }, contentRange: { start: contentStart, end: contentEnd }, labels: [] };
+  const { doc, problems: yamlProblems } = readYaml(source.slice(contentStart, contentEnd), contentStart);
+  const problems: SyntaxProblem[] = yamlProblems.map((p) => ({ code: 'bad-front-matter', message: `front matter: ${p.message}`, range: p.range }));
+  if (problems.length > 0) return { frontMatter, problems };
+
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    problems.push({ code: 'bad-front-matter', message: 'front matter must be a YAML mapping (key: value lines)', range: nodeRange(doc.contents, contentStart) });
+    return { frontMatter, problems };
+  }
+  try {
+    const data: unknown = doc.toJS({ maxAliasCount: 100 });
+    frontMatter.data = (data ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    problems.push({ code: 'bad-front-matter', message: `front matter: ${(error as Error).message}`, range: { start, end: start + 3 } });
+    return { frontMatter, problems };
+  }
+
+  const labels = isMap(doc.contents) ? doc.contents.get('labels', true) : undefined;
+  const items = seqItems(labels) ?? (isScalar(labels) ? [labels] : []);
+  for (const item of items) {
+    const value = scalarString(item);
+    if (value !== undefined) frontMatter.labels.push({ value, range: nodeRange(item, contentStart) });
+    else problems.push({ code: 'bad-front-matter', message: 'front matter: each document label must be a word', range: nodeRange(item, contentStart) });
+  }
+  return { frontMatter, problems };
+}

@@ -1,0 +1,129 @@
+/**
+ * The document model: what the parser yields and every other part of the core reads.
+ *
+ * All ranges into the *source* are half-open UTF-16 offsets into the string that was parsed
+ * (JavaScript string indices). Offsets into the *plain text* come in two units: UTF-16 code
+ * units (`start`/`end`) and Unicode code points (`cpStart`/`cpEnd`), because exports count code
+ * points while editors and JavaScript count UTF-16 units.
+ */
+
+/** A half-open range `[start, end)` of UTF-16 offsets. */
+export interface OffsetRange {
+  start: number;
+  end: number;
+}
+
+/** Severity of a diagnostic, from most to least severe. */
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** A token of a label body: the type, the `@id`, or one `key=value` attribute. */
+export interface LabelToken {
+  kind: 'type' | 'id' | 'attribute';
+  /** Source range of the whole token (for an id, including the `@`). */
+  range: OffsetRange;
+  /** The token as written. */
+  text: string;
+}
+
+/** A `key=value` attribute of a label. */
+export interface Attribute {
+  key: string;
+  /** The value with quotes removed and `\"` / `\\` unescaped. */
+  value: string;
+  quoted: boolean;
+  range: OffsetRange;
+  keyRange: OffsetRange;
+  valueRange: OffsetRange;
+}
+
+/** A named token of a label (type or id) with where it stands. */
+export interface NamedToken {
+  name: string;
+  /** For an id, the range of the name without the `@`. */
+  range: OffsetRange;
+}
+
+/** The `{...}` after a span's content. */
+export interface Label {
+  /** From `{` to `}` inclusive. */
+  range: OffsetRange;
+  /** Between the braces. */
+  bodyRange: OffsetRange;
+  type?: NamedToken;
+  id?: NamedToken;
+  /** Attributes in the order written, `note` included. */
+  attributes: Attribute[];
+  /** Every token in order, including ones the grammar rejected. */
+  tokens: LabelToken[];
+}
+
+/** An annotated span: `[` content `]{label}`. */
+export interface Span {
+  /** From `[` to the label's `}` inclusive. */
+  range: OffsetRange;
+  /** The source between `[` and `]` (markup of nested spans included). */
+  contentRange: OffsetRange;
+  /** Source offset of the `]` that closes the content. */
+  closeBracket: number;
+  label: Label;
+  /** Plain-text offsets of the surface, UTF-16 units. */
+  start: number;
+  end: number;
+  /** Plain-text offsets of the surface, code points. */
+  cpStart: number;
+  cpEnd: number;
+  /** The surface: the plain-text slice `[start, end)`. */
+  text: string;
+  /** 0 for a top-level span. */
+  depth: number;
+  /** Index of the enclosing span in `ParsedDocument.spans`, or -1. */
+  parent: number;
+  /** Indices of the directly nested spans in `ParsedDocument.spans`. */
+  children: number[];
+}
+
+/** The YAML block between `---` lines at the start of a document. */
+export interface FrontMatter {
+  /** From the opening `---` to the end of the closing `---` line (its line break included). */
+  range: OffsetRange;
+  /** The YAML text between the two `---` lines. */
+  contentRange: OffsetRange;
+  /** The parsed mapping, or undefined when the YAML is broken or not a mapping. */
+  data?: Record<string, unknown>;
+  /** Document labels (`labels:`), with the source range of each. */
+  labels: { value: string; range: OffsetRange }[];
+}
+
+/** A markup problem found by the parser (diagnostic codes from markup.md section 4). */
+export interface SyntaxProblem {
+  code: string;
+  message: string;
+  range: OffsetRange;
+}
+
+/**
+ * Maps plain-text offsets to source offsets and back. The plain text is a sequence of runs
+ * copied verbatim from the source; run `i` starts at plain offset `plainStarts[i]` and source
+ * offset `sourceStarts[i]`.
+ */
+export interface OffsetMap {
+  plainStarts: number[];
+  sourceStarts: number[];
+}
+
+/** What the parser yields for one document. */
+export interface ParsedDocument {
+  /** The text that was parsed, unchanged. */
+  source: string;
+  /** Whether the source began with U+FEFF (kept in `source`, not part of the plain text). */
+  bom: boolean;
+  frontMatter?: FrontMatter;
+  /** The document without front matter, BOM and markup. */
+  plainText: string;
+  /** Every well-formed span in source order (preorder: a parent before its children). */
+  spans: Span[];
+  /** Indices of top-level spans in `spans`. */
+  roots: number[];
+  problems: SyntaxProblem[];
+  offsets: OffsetMap;
+}

@@ -1,0 +1,408 @@
+/**
+ * The inline-markup parser (markup.md section 2).
+ *
+ * One linear pass over the source finds the markup; a second pass copies the text between
+ * markup into the plain text. Spans never cross a line, so every unclosed `[` is settled at the
+ * end of its line and the next line starts clean: one typo never poisons the rest of a document.
+ * Nothing here recurses, so any nesting depth is safe.
+ */
+
+import type { Attribute, FrontMatter, Label, LabelToken, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
+import { parseFrontMatter } from './frontMatter';
+import { CodePointCounter } from './text';
+
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+const QUOTE = 34;
+const OPEN_BRACKET = 91;
+const BACKSLASH = 92;
+const CLOSE_BRACKET = 93;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+
+const TYPE_NAME = /^\p{L}[\p{L}\p{M}\p{N}_.\-]*$/u;
+const ENTITY_ID = /^[\p{L}\p{M}\p{N}_.\-:]+$/u;
+
+/** What a removed piece of markup was, for the emission pass. */
+const enum Skip {
+  Escape,
+  Open,
+  Close,
+}
+
+/** A `[` waiting for its `]` on the current line. */
+interface OpenBracket {
+  offset: number;
+  /** Index of its entry in the skip list (made dead if the bracket turns out literal). */
+  skip: number;
+  /** Slot the span will take in preorder. */
+  slot: number;
+  /** Slots of completed spans directly inside it. */
+  children: number[];
+}
+
+/** Whether `c` ends a line. */
+function isEol(c: number): boolean {
+  return c === LF || c === CR;
+}
+
+/** Parses an annotated-text document. Never throws; problems are reported, not raised. */
+export function parse(source: string): ParsedDocument {
+  const problems: SyntaxProblem[] = [];
+  const bom = source.charCodeAt(0) === 0xfeff;
+  let bodyStart = bom ? 1 : 0;
+
+  let frontMatter: FrontMatter | undefined;
+  const fm = parseFrontMatter(source, bodyStart);
+  if (fm) {
+    problems.push(...fm.problems);
+    if (fm.frontMatter) {
+      frontMatter = fm.frontMatter;
+      bodyStart = fm.frontMatter.range.end;
+    }
+  }
+
+  // Removed markup, in source order: [skipStart, skipEnd) of each piece.
+  const skipStart: number[] = [];
+  const skipEnd: number[] = [];
+  const skipKind: Skip[] = [];
+  const skipSlot: number[] = [];
+
+  // Spans by preorder slot; a slot stays empty when its `[` turns out not to open a span.
+  const slots: (Span | undefined)[] = [];
+  const stack: OpenBracket[] = [];
+
+  /** The brackets of `open` were not markup after all: its children move up a level. */
+  const abandon = (open: OpenBracket): void => {
+    skipEnd[open.skip] = skipStart[open.skip]!;
+    const parent = stack[stack.length - 1];
+    if (parent) for (const child of open.children) parent.children.push(child);
+  };
+
+  const closeLine = (): void => {
+    while (stack.length > 0) {
+      const open = stack.pop()!;
+      problems.push({
+        code: 'unclosed-span',
+        message: "'[' is not closed by ']{...}' on its line",
+        range: { start: open.offset, end: open.offset + 1 },
+      });
+      abandon(open);
+    }
+  };
+
+  const n = source.length;
+  let i = bodyStart;
+  while (i < n) {
+    const c = source.charCodeAt(i);
+    // Fast path: every character that matters is ASCII at or below '}'.
+    if (c > CLOSE_BRACE) {
+      i++;
+      continue;
+    }
+    switch (c) {
+      case LF:
+      case CR:
+        closeLine();
+        i++;
+        break;
+      case BACKSLASH: {
+        const next = source.charCodeAt(i + 1);
+        if (next === OPEN_BRACKET || next === CLOSE_BRACKET || next === OPEN_BRACE || next === CLOSE_BRACE || next === BACKSLASH) {
+          skipStart.push(i);
+          skipEnd.push(i + 1);
+          skipKind.push(Skip.Escape);
+          skipSlot.push(-1);
+          i += 2;
+        } else {
+          i++;
+        }
+        break;
+      }
+      case OPEN_BRACKET:
+        stack.push({ offset: i, skip: skipStart.length, slot: slots.length, children: [] });
+        slots.push(undefined);
+        skipStart.push(i);
+        skipEnd.push(i + 1);
+        skipKind.push(Skip.Open);
+        skipSlot.push(slots.length - 1);
+        i++;
+        break;
+      case CLOSE_BRACKET: {
+        const open = stack.pop();
+        if (!open) {
+          problems.push({ code: 'unmatched-bracket', message: "stray ']' (write '\\]' for a literal bracket)", range: { start: i, end: i + 1 } });
+          i++;
+          break;
+        }
+        if (source.charCodeAt(i + 1) !== OPEN_BRACE) {
+          problems.push({
+            code: 'missing-label',
+            message: "'[...]' is not followed by a label '{TYPE}' (write '\\[' and '\\]' for literal brackets)",
+            range: { start: open.offset, end: i + 1 },
+          });
+          abandon(open);
+          i++;
+          break;
+        }
+        const labelEnd = findLabelEnd(source, i + 2);
+        if (labelEnd < 0) {
+          // The rest of the line is a broken label: one problem, not a cascade of stray braces.
+          const end = lineEnd(source, i + 1);
+          problems.push({ code: 'unclosed-span', message: "the label '{' is not closed by '}' on its line", range: { start: i + 1, end } });
+          abandon(open);
+          i = end;
+          break;
+        }
+        const label = parseLabel(source, i + 1, labelEnd, problems);
+        if (label.tokens.length === 0) {
+          problems.push({ code: 'empty-label', message: 'the label is empty: give a type or an @id', range: label.range });
+        }
+        slots[open.slot] = {
+          range: { start: open.offset, end: labelEnd + 1 },
+          contentRange: { start: open.offset + 1, end: i },
+          closeBracket: i,
+          label,
+          start: 0,
+          end: 0,
+          cpStart: 0,
+          cpEnd: 0,
+          text: '',
+          depth: 0,
+          parent: -1,
+          children: open.children,
+        };
+        skipStart.push(i);
+        skipEnd.push(labelEnd + 1);
+        skipKind.push(Skip.Close);
+        skipSlot.push(open.slot);
+        stack[stack.length - 1]?.children.push(open.slot);
+        i = labelEnd + 1;
+        break;
+      }
+      case OPEN_BRACE:
+      case CLOSE_BRACE:
+        problems.push({
+          code: 'unmatched-bracket',
+          message: `stray '${String.fromCharCode(c)}' (write '\\${String.fromCharCode(c)}' for a literal brace)`,
+          range: { start: i, end: i + 1 },
+        });
+        i++;
+        break;
+      default:
+        i++;
+    }
+  }
+  closeLine();
+
+  // Emission: copy the text between live pieces of markup, noting span offsets on the way.
+  const chunks: string[] = [];
+  const plainStarts = [0];
+  const sourceStarts = [bodyStart];
+  let plainLength = 0;
+  let from = bodyStart;
+  for (let k = 0; k < skipStart.length; k++) {
+    const s = skipStart[k]!;
+    const e = skipEnd[k]!;
+    if (s === e) continue; // a bracket that turned out to be literal text
+    if (s > from) {
+      chunks.push(source.slice(from, s));
+      plainLength += s - from;
+    }
+    const span = skipSlot[k]! >= 0 ? slots[skipSlot[k]!] : undefined;
+    if (span) {
+      if (skipKind[k] === Skip.Open) span.start = plainLength;
+      else span.end = plainLength;
+    }
+    from = e;
+    if (plainStarts[plainStarts.length - 1] === plainLength) sourceStarts[sourceStarts.length - 1] = e;
+    else {
+      plainStarts.push(plainLength);
+      sourceStarts.push(e);
+    }
+  }
+  if (from < n) chunks.push(source.slice(from));
+  const plainText = chunks.join('');
+
+  // A span whose surface came out empty is markup around nothing: reported, and no span.
+  for (let slot = 0; slot < slots.length; slot++) {
+    const span = slots[slot];
+    if (span && span.start === span.end) {
+      problems.push({ code: 'empty-span', message: 'the span has no text', range: span.range });
+      slots[slot] = undefined;
+    }
+  }
+
+  const spans = compact(slots);
+  const counter = new CodePointCounter(plainText);
+  for (const span of spans) {
+    span.text = plainText.slice(span.start, span.end);
+    span.cpStart = counter.toCodePoint(span.start);
+    span.cpEnd = counter.toCodePoint(span.end);
+  }
+  problems.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+
+  const doc: ParsedDocument = {
+    source,
+    bom,
+    plainText,
+    spans,
+    roots: [],
+    problems,
+    offsets: { plainStarts, sourceStarts },
+  };
+  for (let index = 0; index < spans.length; index++) if (spans[index]!.parent === -1) doc.roots.push(index);
+  if (frontMatter) doc.frontMatter = frontMatter;
+  return doc;
+}
+
+/**
+ * Drops the empty slots and rewrites child slots as indices into the compacted list, setting
+ * parent and depth. Slots are in preorder, so a parent is always settled before its children.
+ */
+function compact(slots: (Span | undefined)[]): Span[] {
+  const indexOfSlot = new Int32Array(slots.length).fill(-1);
+  const spans: Span[] = [];
+  for (let slot = 0; slot < slots.length; slot++) {
+    const span = slots[slot];
+    if (span) {
+      indexOfSlot[slot] = spans.length;
+      spans.push(span);
+    }
+  }
+  for (let index = 0; index < spans.length; index++) {
+    const span = spans[index]!;
+    span.children = span.children.map((slot) => indexOfSlot[slot]!).filter((child) => child >= 0);
+    span.children.sort((a, b) => a - b);
+    for (const child of span.children) {
+      spans[child]!.parent = index;
+      spans[child]!.depth = span.depth + 1;
+    }
+  }
+  return spans;
+}
+
+/** Offset of the line break that ends the line holding `offset` (or the end of the text). */
+function lineEnd(source: string, offset: number): number {
+  let i = offset;
+  while (i < source.length && !isEol(source.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * Offset of the `}` closing a label whose body starts at `from`, or -1 when the line ends first.
+ * A `}` inside a quoted attribute value does not close the label.
+ */
+function findLabelEnd(source: string, from: number): number {
+  let inString = false;
+  for (let i = from; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (isEol(c)) return -1;
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE && source.charCodeAt(i - 1) === 61 /* = */) {
+      inString = true;
+    } else if (c === CLOSE_BRACE) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** Splits a label body into tokens and checks them against the label grammar. */
+function parseLabel(source: string, open: number, close: number, problems: SyntaxProblem[]): Label {
+  const label: Label = {
+    range: { start: open, end: close + 1 },
+    bodyRange: { start: open + 1, end: close },
+    attributes: [],
+    tokens: [],
+  };
+  const bad = (range: OffsetRange, message: string): void => {
+    problems.push({ code: 'bad-label', message, range });
+  };
+
+  let i = open + 1;
+  while (i < close) {
+    const c = source.charCodeAt(i);
+    if (c === SPACE || c === TAB) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let inString = false;
+    for (; i < close; i++) {
+      const d = source.charCodeAt(i);
+      if (inString) {
+        if (d === BACKSLASH) i++;
+        else if (d === QUOTE) inString = false;
+      } else if (d === SPACE || d === TAB) break;
+      else if (d === QUOTE && source.charCodeAt(i - 1) === 61) inString = true;
+    }
+    i = Math.min(i, close);
+    const text = source.slice(start, i);
+    const range = { start, end: i };
+
+    if (text.charCodeAt(0) === 64 /* @ */) {
+      label.tokens.push({ kind: 'id', range, text });
+      const name = text.slice(1);
+      if (!ENTITY_ID.test(name)) bad(range, `'${text}' is not a valid @id (letters, digits, _ - . :)`);
+      else if (label.id) bad(range, `a label links to one entity at most; '@${label.id.name}' is already given`);
+      else if (label.attributes.length > 0) bad(range, `the @id comes before attributes`);
+      else label.id = { name, range: { start: start + 1, end: i } };
+      continue;
+    }
+
+    const eq = text.indexOf('=');
+    if (eq >= 0) {
+      label.tokens.push({ kind: 'attribute', range, text });
+      const attribute = parseAttribute(text, start, eq);
+      if (typeof attribute === 'string') bad(range, attribute);
+      else if (label.attributes.some((a) => a.key === attribute.key)) bad(range, `attribute '${attribute.key}' is given twice`);
+      else label.attributes.push(attribute);
+      continue;
+    }
+
+    label.tokens.push({ kind: 'type', range, text });
+    if (!TYPE_NAME.test(text)) bad(range, `'${text}' is not a valid type name (a letter, then letters, digits, _ - .)`);
+    else if (label.type) bad(range, `a label has one type at most; '${label.type.name}' is already given`);
+    else if (label.id || label.attributes.length > 0) bad(range, `the type comes first in a label`);
+    else label.type = { name: text, range };
+  }
+  return label;
+}
+
+/** Parses `key=value`; returns an error message when it is out of grammar. */
+function parseAttribute(text: string, start: number, eq: number): Attribute | string {
+  const key = text.slice(0, eq);
+  if (!TYPE_NAME.test(key)) return `'${key}' is not a valid attribute name`;
+  const raw = text.slice(eq + 1);
+  const keyRange = { start, end: start + eq };
+  const valueRange = { start: start + eq + 1, end: start + text.length };
+  const range = { start, end: start + text.length };
+  if (raw.length === 0) return `attribute '${key}' has no value (write ${key}=value or ${key}="...")`;
+  if (raw.charCodeAt(0) === QUOTE) {
+    let value = '';
+    let k = 1;
+    for (; k < raw.length; k++) {
+      const d = raw.charCodeAt(k);
+      if (d === BACKSLASH && k + 1 < raw.length) {
+        value += raw[k + 1];
+        k++;
+      } else if (d === QUOTE) break;
+      else value += raw[k];
+    }
+    if (k >= raw.length) return `the quoted value of '${key}' is not closed`;
+    if (k !== raw.length - 1) return `unexpected text after the quoted value of '${key}'`;
+    return { key, value, quoted: true, range, keyRange, valueRange };
+  }
+  if (/["{}[\]=]/.test(raw)) return `the value of '${key}' must be a bare word or a "quoted string"`;
+  return { key, value: raw, quoted: false, range, keyRange, valueRange };
+}
+
+/** Every token of a label, typed, for completion and highlighting. */
+export function labelTokenAt(label: Label, offset: number): LabelToken | undefined {
+  return label.tokens.find((t) => t.range.start <= offset && offset <= t.range.end);
+}
