@@ -7,8 +7,9 @@
 
 import { isWordFinalLetter, matchingKey, matchingKeyWithOffsets } from './arabic';
 import type { ConfigFile, CorpusConfig, RuleSetting } from './config';
-import { type CorpusIndex, type KnownSurface, TOKEN } from './corpusIndex';
+import { type CorpusIndex, type KnownSurface, TOKEN, tokensOf } from './corpusIndex';
 import type { OffsetRange, ParsedDocument, Severity, Span } from './model';
+import { wrapEdits } from './edits';
 import { floorIndex, isWordCharAt, isWordCharBefore, plainEndToSource, plainRangeToSource, plainToSource } from './text';
 
 /** One text edit of a fix, in the document itself or in one of the corpus's YAML files. */
@@ -397,14 +398,28 @@ function checkCliticInside(doc: ParsedDocument, span: Span, index: CorpusIndex, 
 }
 
 /** One unannotated occurrence of a known surface in the plain text. */
-interface Occurrence {
+export interface Occurrence {
   start: number;
   end: number;
   surface: KnownSurface;
 }
 
+/** Where known surfaces come from: the corpus index, or one surface (see `oneSurface`). */
+export type SurfaceSource = Pick<CorpusIndex, 'startsSomeSurface' | 'surfacesStartingWith' | 'knownSurface'>;
+
+/** A surface source holding one surface, for "annotate all occurrences of this". */
+export function oneSurface(key: string, type: string | undefined, id: string | undefined): SurfaceSource {
+  const tokens = tokensOf(key);
+  const surface: KnownSurface = { key, tokens, count: 0, ...(type !== undefined ? { type } : {}), ...(id !== undefined ? { id } : {}) };
+  return {
+    startsSomeSurface: (token) => token === tokens[0],
+    surfacesStartingWith: (token) => (token === tokens[0] ? [key] : []),
+    knownSurface: (k) => (k === key ? surface : undefined),
+  };
+}
+
 /** Finds, on word boundaries, the occurrences of known surfaces outside every span. */
-export function findMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: CorpusConfig): Occurrence[] {
+export function findMissedMentions(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfig): Occurrence[] {
   const plain = doc.plainText;
   const { key, offsets } = matchingKeyWithOffsets(plain);
   const tokens: { text: string; start: number; end: number }[] = [];
@@ -486,12 +501,12 @@ function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: Co
     const what = o.surface.count > 0 ? `annotated ${o.surface.count}× in the corpus${o.surface.type ? ` as ${o.surface.type}` : ''}` : `in the catalog${o.surface.id ? ` as '${o.surface.id}'` : ''}`;
     const fixes: Fix[] = [];
     if (label.length > 0) {
-      fixes.push({ title: `Annotate '${text}' as {${label}}`, edits: annotateEdits(range, label) });
+      fixes.push({ title: `Annotate '${text}' as {${label}}`, edits: wrapEdits(range, label) });
       const all = byKey.get(o.surface.key)!;
       if (all.length > 1) {
         fixes.push({
           title: `Annotate all ${all.length} occurrences of '${text}' in this document as {${label}}`,
-          edits: all.flatMap((other) => annotateEdits(plainRangeToSource(doc, other.start, other.end), label)),
+          edits: all.flatMap((other) => wrapEdits(plainRangeToSource(doc, other.start, other.end), label)),
         });
       }
     }
@@ -499,10 +514,3 @@ function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: Co
   }
 }
 
-/** Edits wrapping a source range in a span with the given label body. */
-export function annotateEdits(range: OffsetRange, label: string): FixEdit[] {
-  return [
-    { file: 'document', range: { start: range.start, end: range.start }, newText: '[' },
-    { file: 'document', range: { start: range.end, end: range.end }, newText: `]{${label}}` },
-  ];
-}

@@ -202,10 +202,14 @@ export interface LoadedCorpus {
   problems: ConfigProblem[];
 }
 
-/** Reads a corpus's corpus.yaml and its entities file; an unreadable corpus.yaml is an error value. */
-export function loadCorpus(folder: string): LoadedCorpus | FileError {
+/**
+ * Reads a corpus's corpus.yaml (or takes its text) and its entities file; an unreadable
+ * corpus.yaml is an error value.
+ */
+export function loadCorpus(folder: string, configText?: string): LoadedCorpus | FileError {
   const configFile = path.join(folder, CORPUS_FILE);
-  const read = readTextFile(configFile, MAX_CONFIG_BYTES);
+  // An editor passes the text of an open corpus.yaml, saved or not.
+  const read = configText !== undefined ? { text: configText } : readTextFile(configFile, MAX_CONFIG_BYTES);
   if (isFileError(read)) return read;
   let entitiesText: string | undefined;
   let entitiesFile: string | undefined;

@@ -1,0 +1,226 @@
+/**
+ * The tokenizer and sentence splitter behind token-based exports (CoNLL, spaCy's words) and the
+ * CoNLL importer's spacing. docs/export.md states the rules; tests pin them.
+ *
+ * - A word is a run of letters, combining marks and digits: Arabic words stay whole with their
+ *   diacritics, tatweel and joiners (ZWNJ, ZWJ). `.` `,` `٫` `٬` between two digits stay inside a
+ *   number (3.5, 1,000, ٣٫٥).
+ * - Every other visible character (punctuation، ؛ « » ( ) ...، symbols, emoji) is a token of its
+ *   own, with any combining marks that follow it; an emoji sequence (👨‍👩‍👧, a flag) is one token.
+ * - White space and invisible format characters (LRM/RLM/ALM, bidi embeddings, ZWSP, BOM)
+ *   separate tokens and belong to none.
+ * - A token is split wherever a given boundary (a span's start or end) falls inside it, so an
+ *   entity keeps exactly its surface: و[داعش] gives the tokens و and داعش.
+ */
+
+/** A token: the half-open UTF-16 range of `text` it covers. */
+export interface Token {
+  start: number;
+  end: number;
+  /** Whether a forced boundary cut this token out of a longer one. */
+  cut?: boolean;
+}
+
+const enum Cls {
+  Sep,
+  Word,
+  Digit,
+  Mark,
+  Join,
+  NumSep,
+  Punct,
+}
+
+let BMP: Uint8Array | undefined;
+
+const SEPARATORS = /[\s\p{Cc}\p{Zs}\p{Zl}\p{Zp}]/u;
+
+/** Character classes of the BMP, built once (a regex per character would dominate the cost). */
+function bmpTable(): Uint8Array {
+  if (BMP) return BMP;
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) table[c] = classifySlow(c);
+  BMP = table;
+  return table;
+}
+
+function classifySlow(cp: number): Cls {
+  if (cp >= 0xd800 && cp <= 0xdfff) return Cls.Punct; // lone surrogate: a token of its own
+  const ch = String.fromCodePoint(cp);
+  switch (cp) {
+    case 0x200c: // ZWNJ
+    case 0x200d: // ZWJ
+    case 0x00ad: // soft hyphen
+    case 0x2060: // word joiner
+      return Cls.Join;
+    case 0x2e: // .
+    case 0x2c: // ,
+    case 0x066b: // Arabic decimal separator
+    case 0x066c: // Arabic thousands separator
+      return Cls.NumSep;
+  }
+  if (SEPARATORS.test(ch) || /\p{Cf}/u.test(ch)) return Cls.Sep;
+  if (/\p{Nd}/u.test(ch)) return Cls.Digit;
+  if (/[\p{L}\p{N}\p{Pc}]/u.test(ch)) return Cls.Word;
+  if (/\p{M}/u.test(ch)) return Cls.Mark;
+  return Cls.Punct;
+}
+
+function classify(cp: number): Cls {
+  return cp < 0x10000 ? bmpTable()[cp]! : classifySlow(cp);
+}
+
+let segmenter: Intl.Segmenter | undefined;
+
+/** UTF-16 length of the grapheme cluster starting at `at` (symbols only: rare enough to segment). */
+function firstCluster(text: string, at: number): number {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  for (const segment of segmenter.segment(text.slice(at, at + 64))) return segment.segment.length;
+  return 1;
+}
+
+/**
+ * Tokens of `text`, in order. `boundaries` (UTF-16 offsets, any order) are places a token may not
+ * straddle: each token that contains one is cut there.
+ */
+export function tokenize(text: string, boundaries?: Iterable<number>): Token[] {
+  const table = bmpTable();
+  const tokens: Token[] = [];
+  const n = text.length;
+  let start = -1;
+  let kind: Cls.Word | Cls.Punct = Cls.Word;
+  let prevDigit = false;
+  const close = (at: number): void => {
+    if (start >= 0) tokens.push({ start, end: at });
+    start = -1;
+  };
+  for (let i = 0; i < n; ) {
+    let cp = text.charCodeAt(i);
+    let size = 1;
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        cp = ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+        size = 2;
+      }
+    }
+    let cls = size === 1 ? table[cp]! : classify(cp);
+    if (cls === Cls.NumSep) {
+      const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      cls = start >= 0 && kind === Cls.Word && prevDigit && next < 0x10000 && table[next] === Cls.Digit ? Cls.Word : Cls.Punct;
+    }
+    switch (cls) {
+      case Cls.Sep:
+        close(i);
+        break;
+      case Cls.Word:
+      case Cls.Digit:
+        if (start < 0 || kind !== Cls.Word) {
+          close(i);
+          start = i;
+          kind = Cls.Word;
+        }
+        break;
+      case Cls.Mark:
+        if (start < 0) {
+          start = i;
+          kind = Cls.Word;
+        }
+        break;
+      case Cls.Join:
+        break; // joins whatever token is open; alone it is invisible
+      default:
+        close(i);
+        start = i;
+        kind = Cls.Punct;
+        if (cp >= 0x2000) {
+          // A symbol may be a cluster of several code points (👨‍👩‍👧, 🇮🇶, 👍🏽): keep it whole.
+          const cluster = firstCluster(text, i);
+          if (cluster > size) size = cluster;
+        }
+    }
+    prevDigit = cls === Cls.Digit;
+    i += size;
+  }
+  close(n);
+  return boundaries ? cutAt(tokens, boundaries) : tokens;
+}
+
+/** Cuts tokens at the boundaries that fall strictly inside them. */
+function cutAt(tokens: Token[], boundaries: Iterable<number>): Token[] {
+  const cuts = [...new Set(boundaries)].sort((a, b) => a - b);
+  if (cuts.length === 0) return tokens;
+  const out: Token[] = [];
+  let k = 0;
+  for (const token of tokens) {
+    while (k < cuts.length && cuts[k]! <= token.start) k++;
+    if (k >= cuts.length || cuts[k]! >= token.end) {
+      out.push(token);
+      continue;
+    }
+    let from = token.start;
+    while (k < cuts.length && cuts[k]! < token.end) {
+      out.push({ start: from, end: cuts[k]!, cut: true });
+      from = cuts[k]!;
+      k++;
+    }
+    out.push({ start: from, end: token.end, cut: true });
+  }
+  return out;
+}
+
+/** Sentence-final punctuation. */
+const TERMINATORS = new Set(['.', '!', '?', '؟', '…', '۔', '‼']);
+/** Closing quotes and brackets that stay with the sentence they close when written right after it. */
+const CLOSERS = new Set(['»', '”', '’', '"', "'", ')', ']', '}', '›', '」', '』']);
+
+/**
+ * Splits tokens into sentences: `[first, end)` token index ranges. A sentence ends at a line
+ * break, and after a run of terminators (. ! ? ؟ …) with the closing quotes or brackets written
+ * right after them. It never ends inside one of `keepTogether` (the entities), so no entity is
+ * cut in two.
+ */
+export function sentences(text: string, tokens: readonly Token[], keepTogether: readonly { start: number; end: number }[] = []): [number, number][] {
+  const out: [number, number][] = [];
+  if (tokens.length === 0) return out;
+  const ranges = [...keepTogether].sort((a, b) => a.start - b.start);
+  let r = 0;
+  let first = 0;
+  let pending = false;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const here = tokens[i]!;
+    const next = tokens[i + 1]!;
+    const word = text.slice(here.start, here.end);
+    // Closers carry the end of a sentence only when written right after its terminators.
+    pending = TERMINATORS.has(word) || (pending && CLOSERS.has(word) && tokens[i - 1]!.end === here.start);
+    let lineBreak = false;
+    for (let k = here.end; k < next.start; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 10 || c === 13) {
+        lineBreak = true;
+        break;
+      }
+    }
+    let end = lineBreak;
+    if (!end && pending) {
+      const nextWord = text.slice(next.start, next.end);
+      const continues = TERMINATORS.has(nextWord) || (CLOSERS.has(nextWord) && next.start === here.end);
+      end = !continues;
+    }
+    if (!end) continue;
+    while (r < ranges.length && ranges[r]!.end <= here.end) r++;
+    // Any range still open here that started at or before this token holds both sides of the gap.
+    let inside = false;
+    for (let k = r; k < ranges.length && ranges[k]!.start <= here.start; k++) {
+      if (ranges[k]!.end >= next.end) {
+        inside = true;
+        break;
+      }
+    }
+    if (inside) continue;
+    out.push([first, i + 1]);
+    first = i + 1;
+  }
+  out.push([first, tokens.length]);
+  return out;
+}

@@ -1,0 +1,151 @@
+/**
+ * Custom messages between the Corpus Annotator client and server, declared once for both.
+ * Everything else travels over standard LSP. Positions are LSP positions in the negotiated
+ * encoding (UTF-16 unless agreed otherwise).
+ */
+
+import { RequestType } from 'vscode-languageserver-protocol';
+import type { Location, Range } from 'vscode-languageserver-protocol';
+
+/** A declared entity type, as the client shows it. */
+export interface TypeInfo {
+  key: string;
+  /** Display name (e.g. Arabic). */
+  name?: string;
+  description?: string;
+  /** `#rrggbb` or similar, when the corpus gives one. */
+  color?: string;
+  /** Position in `types:` from 0: the first nine are Annotate as Type 1..9. */
+  index: number;
+}
+
+/** One span of a document, for decorations. */
+export interface SpanInfo {
+  /** From `[` to the label's `}`. */
+  range: Range;
+  /** The surface's source text, between `[` and `]`. */
+  contentRange: Range;
+  /** The `[`. */
+  openRange: Range;
+  /** From `]` to `}`. */
+  closeRange: Range;
+  type?: string;
+  id?: string;
+  depth: number;
+}
+
+export interface SpansParams {
+  uri: string;
+}
+
+export interface SpansResult {
+  /** The document version the spans were computed from. */
+  version: number;
+  spans: SpanInfo[];
+  /** Types of the document's corpus (empty outside a corpus). */
+  types: TypeInfo[];
+  /** Whether the document belongs to a corpus. */
+  inCorpus: boolean;
+}
+
+/**
+ * Sent by the client whenever a visible annotated document changes, to draw the type colours
+ * and dim the markup: the client never parses markup itself.
+ */
+export const SpansRequest = new RequestType<SpansParams, SpansResult | null, void>('corpusAnnotator/spans');
+
+export interface StatisticsParams {
+  /** A document or folder of the corpus to describe; the first corpus when absent. */
+  uri?: string;
+}
+
+export interface EntityCount {
+  id: string;
+  name?: string;
+  count: number;
+}
+
+export interface SurfaceCount {
+  text: string;
+  /** The matching key shared by the surface's spellings. */
+  key: string;
+  count: number;
+}
+
+export interface TypeStatistics {
+  type: string;
+  name?: string;
+  color?: string;
+  count: number;
+  /** Catalog entities of this type with their mention counts, most mentioned first. */
+  entities: EntityCount[];
+  /** Surfaces of this type's spans not linked to an entity, most frequent first. */
+  surfaces: SurfaceCount[];
+}
+
+export interface StatisticsResult {
+  corpusUri: string;
+  name?: string;
+  documents: number;
+  spans: number;
+  types: TypeStatistics[];
+  /** Span counts by type for the document named in the request, when it is one. */
+  document?: { uri: string; spans: number; byType: Record<string, number> };
+}
+
+/**
+ * Sent by the client for the Entities view and the status bar: counts of the corpus by type,
+ * entity and surface, and of one document.
+ */
+export const StatisticsRequest = new RequestType<StatisticsParams, StatisticsResult | null, void>('corpusAnnotator/statistics');
+
+export interface MentionsParams {
+  /** Any document or folder of the corpus. */
+  uri: string;
+  type?: string;
+  id?: string;
+  /** A surface's matching key (from StatisticsResult). */
+  key?: string;
+}
+
+/**
+ * Sent by the client when the Entities view expands an entity, type or surface: every mention
+ * in the corpus, open or not.
+ */
+export const MentionsRequest = new RequestType<MentionsParams, Location[], void>('corpusAnnotator/mentions');
+
+export interface ExportParams {
+  /** Any document or folder of the corpus to export. */
+  uri: string;
+  format: string;
+  /** The folder to write into (a file URI). */
+  outUri: string;
+  /** Write into a non-empty folder. */
+  force?: boolean;
+  /** Format options as on the command line (e.g. { offsets: 'utf16', scheme: 'bioes' }). */
+  options?: Record<string, string>;
+}
+
+export interface ExportResult {
+  files: number;
+  documents: number;
+  spans: number;
+  outUri: string;
+}
+
+/**
+ * Sent by the client's "Export Corpus…" command: the server exports with the same core code as
+ * the CLI and reports progress through the request's work-done token.
+ */
+export const ExportRequest = new RequestType<ExportParams, ExportResult, void>('corpusAnnotator/export');
+
+export interface CorpusDocumentParams {
+  uri: string;
+}
+
+/**
+ * Sent by the client when a plain-text file opens, to learn whether it is a document of a
+ * corpus (the nearest corpus.yaml's `documents:`/`exclude:` say so) and should switch to the
+ * "Annotated Text" language without any user setting.
+ */
+export const CorpusDocumentRequest = new RequestType<CorpusDocumentParams, boolean, void>('corpusAnnotator/isCorpusDocument');

@@ -1,0 +1,56 @@
+/** Core plain data to LSP types, and the lookups handlers share. */
+
+import { DiagnosticSeverity, type Range } from 'vscode-languageserver';
+import type { OffsetRange, ParsedDocument, Severity, Span } from '../core/model';
+import type { PositionMapper } from './workspace';
+
+export const SOURCE = 'corpus-annotator';
+
+export function toRange(mapper: PositionMapper, range: OffsetRange): Range {
+  return { start: mapper.positionAt(range.start), end: mapper.positionAt(range.end) };
+}
+
+export function toSeverity(severity: Severity): DiagnosticSeverity {
+  switch (severity) {
+    case 'error':
+      return DiagnosticSeverity.Error;
+    case 'warning':
+      return DiagnosticSeverity.Warning;
+    case 'info':
+      return DiagnosticSeverity.Information;
+    case 'hint':
+      return DiagnosticSeverity.Hint;
+  }
+}
+
+/**
+ * The innermost span whose source range holds `offset`. With `touching`, an offset right after
+ * the span's `}` counts too (a cursor placed after a span is "on" it).
+ */
+export function spanAt(doc: ParsedDocument, offset: number, touching = false): { span: Span; index: number } | undefined {
+  const within = (s: Span): boolean => s.range.start <= offset && (offset < s.range.end || (touching && offset === s.range.end));
+  let candidates = doc.roots;
+  let found: number | undefined;
+  for (;;) {
+    // Siblings are in source order and disjoint: binary search for the last one starting at or before offset.
+    let lo = 0;
+    let hi = candidates.length - 1;
+    let hit = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (doc.spans[candidates[mid]!]!.range.start <= offset) {
+        hit = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (hit < 0 || !within(doc.spans[candidates[hit]!]!)) break;
+    found = candidates[hit]!;
+    candidates = doc.spans[found]!.children;
+  }
+  return found === undefined ? undefined : { span: doc.spans[found]!, index: found };
+}
+
+/** Whether `offset` lies inside `range` (ends included). */
+export function touches(range: OffsetRange | undefined, offset: number): boolean {
+  return range !== undefined && range.start <= offset && offset <= range.end;
+}

@@ -1,0 +1,42 @@
+/** Diagnostics of documents and of corpus.yaml files, as LSP diagnostics. */
+
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import type { ConfigProblem } from '../core/config';
+import { type Diagnostic, diagnoseDocument } from '../core/diagnostics';
+import { SOURCE, toRange, toSeverity } from './convert';
+import { type CorpusState, type PositionMapper, type Workspace, textPositions } from './workspace';
+
+/** The core diagnostics of a document, computed against its corpus (syntax only outside one). */
+export function coreDiagnostics(workspace: Workspace, uri: string): Diagnostic[] {
+  const parsed = workspace.parsed(uri);
+  if (!parsed) return [];
+  const state = workspace.syncOpenDocument(uri);
+  return diagnoseDocument(parsed, state ? { docId: uri, index: state.index } : { docId: uri });
+}
+
+export function toLspDiagnostics(workspace: Workspace, uri: string, diagnostics: Diagnostic[]): LspDiagnostic[] {
+  const mapper = workspace.positions(uri);
+  if (!mapper) return [];
+  return diagnostics.map((d) => {
+    const out: LspDiagnostic = { range: toRange(mapper, d.range), severity: toSeverity(d.severity), code: d.code, source: SOURCE, message: d.message };
+    if (d.related && d.related.length > 0) {
+      out.relatedInformation = d.related.flatMap((r) => {
+        const other = workspace.positions(r.docId);
+        return other ? [{ location: { uri: r.docId, range: toRange(other, r.range) }, message: r.message }] : [];
+      });
+    }
+    return out;
+  });
+}
+
+/** Problems of a corpus's corpus.yaml or entities file. */
+export function configDiagnostics(workspace: Workspace, state: CorpusState, file: 'corpus' | 'entities'): LspDiagnostic[] {
+  // Problems of a broken text point into that text, not into the last good one.
+  const loaded = state.brokenConfig ?? state.loaded;
+  const open = workspace.openDocument(state.fileUri(file));
+  const text = file === 'entities' ? (loaded.entitiesText ?? '') : loaded.configText;
+  const mapper: PositionMapper = open && open.getText() === text ? open : textPositions(text);
+  return loaded.problems
+    .filter((p: ConfigProblem) => p.file === file)
+    .map((p) => ({ range: toRange(mapper, p.range), severity: toSeverity(p.severity), code: p.code, source: SOURCE, message: p.message }));
+}

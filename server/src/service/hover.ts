@@ -1,0 +1,88 @@
+/** Hover: what a span is, what its entity is, and how often both occur. */
+
+import { type Hover, MarkupKind } from 'vscode-languageserver';
+import type { EntityDef, TypeDef } from '../core/config';
+import type { Mention } from '../core/corpusIndex';
+import { toRange } from './convert';
+import { targetAt } from './targets';
+import type { CorpusState, Workspace } from './workspace';
+
+export function hover(workspace: Workspace, uri: string, position: { line: number; character: number }): Hover | null {
+  const at = targetAt(workspace, uri, position);
+  const mapper = workspace.positions(uri);
+  if (!at || !mapper) return null;
+  const { target, state } = at;
+  const lines: string[] = [];
+
+  if (at.configFile) {
+    // In corpus.yaml: the entry's counts.
+    if (!state) return null;
+    if (target.kind === 'type') lines.push(...typeLines(state.config.types.get(target.name), target.name), '', countLine(state, 'type', target.name));
+    if (target.kind === 'entity') lines.push(...entityLines(state.config.entities.get(target.id), target.id), '', countLine(state, 'entity', target.id));
+    return lines.length > 0 ? { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: toRange(mapper, 'range' in target ? target.range : target.span.range) } : null;
+  }
+
+  const span = target.span!;
+  const type = span.label.type?.name ?? (span.label.id ? state?.config.entities.get(span.label.id.name)?.type : undefined);
+  lines.push(`**${escape(span.text)}**`, '');
+  if (type !== undefined) lines.push(...typeLines(state?.config.types.get(type), type));
+  if (span.label.id) {
+    lines.push('');
+    lines.push(...entityLines(state?.config.entities.get(span.label.id.name), span.label.id.name));
+  }
+  const attributes = span.label.attributes.filter((a) => a.key !== 'note');
+  const note = span.label.attributes.find((a) => a.key === 'note');
+  if (attributes.length > 0) lines.push('', attributes.map((a) => `\`${a.key}\` = ${escape(a.value)}`).join(' · '));
+  if (note) lines.push('', `*Note:* ${escape(note.value)}`);
+  if (state) {
+    const inDoc = state.index.mentionsIn(uri);
+    const rows: string[] = [];
+    if (span.label.id) {
+      const id = span.label.id.name;
+      rows.push(`| \`@${id}\` | ${inDoc.filter((m) => m.id === id).length} | ${state.index.countOfEntity(id)} |`);
+    }
+    if (type !== undefined) rows.push(`| ${type} | ${inDoc.filter((m) => m.type === type).length} | ${state.index.countOfType(type)} |`);
+    if (rows.length > 0) lines.push('', '| mentions | this document | corpus |', '|---|---:|---:|', ...rows);
+  }
+  const range = target.kind === 'type' || target.kind === 'entity' ? target.range : target.kind === 'attribute' ? target.attribute.range : span.range;
+  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: toRange(mapper, range) };
+}
+
+function typeLines(def: TypeDef | undefined, key: string): string[] {
+  if (!def) return [`**${key}** — not declared in corpus.yaml`];
+  const title = [`**${key}**`, def.name !== undefined ? escape(def.name) : undefined].filter(Boolean).join(' · ');
+  return def.description !== undefined ? [title, '', escape(def.description)] : [title];
+}
+
+function entityLines(entity: EntityDef | undefined, id: string): string[] {
+  if (!entity) return [`\`@${id}\` — not in the catalog`];
+  const lines = [[`\`@${id}\``, entity.name !== undefined ? `**${escape(entity.name)}**` : undefined, entity.type].filter(Boolean).join(' · ')];
+  if (entity.aliases.length > 0) lines.push('', `Also: ${entity.aliases.map(escape).join('، ')}`);
+  if (entity.description !== undefined) lines.push('', escape(entity.description));
+  const links = Object.entries(entity.links).map(([key, value]) => linkOf(key, value));
+  if (links.length > 0) lines.push('', `Links: ${links.join(' · ')}`);
+  return lines;
+}
+
+/** A catalog link as Markdown: Wikidata ids and URLs become links. */
+export function linkOf(key: string, value: string): string {
+  if (/^https?:\/\//.test(value)) return `[${escape(key)}](${value})`;
+  if (key.toLowerCase() === 'wikidata' && /^[QPL]\d+$/.test(value)) return `[Wikidata ${value}](https://www.wikidata.org/wiki/${value})`;
+  return `${escape(key)}: ${escape(value)}`;
+}
+
+function countLine(state: CorpusState, kind: 'type' | 'entity', name: string): string {
+  const mentions: Iterable<Mention> = kind === 'type' ? state.index.mentionsOfType(name) : state.index.mentionsOfEntity(name);
+  let count = 0;
+  const docs = new Set<string>();
+  for (const m of mentions) {
+    count++;
+    docs.add(m.docId);
+  }
+  return `${count} mention${count === 1 ? '' : 's'} in ${docs.size} document${docs.size === 1 ? '' : 's'} of ${state.index.documentCount}`;
+}
+
+/** Escapes Markdown's special characters in user text. */
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}

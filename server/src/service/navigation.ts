@@ -1,0 +1,167 @@
+/** Go to definition, find references and rename, for entity types and catalog ids. */
+
+import { type CancellationToken, ErrorCodes, type Location, type Range, ResponseError, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { ConfigFile } from '../core/config';
+import type { Mention } from '../core/corpusIndex';
+import { matchingKey } from '../core/arabic';
+import type { OffsetRange } from '../core/model';
+import { toRange } from './convert';
+import { type Target, targetAt } from './targets';
+import type { CorpusState, Workspace } from './workspace';
+
+type Position = { line: number; character: number };
+
+const TYPE_NAME = /^\p{L}[\p{L}\p{M}\p{N}_.\-]*$/u;
+const ENTITY_ID = /^[\p{L}\p{M}\p{N}_.\-:]+$/u;
+
+/** Where a type or an entity is declared. */
+function declaration(workspace: Workspace, state: CorpusState, target: { kind: 'type'; name: string } | { kind: 'entity'; id: string }): Location | undefined {
+  let file: ConfigFile = 'corpus';
+  let range: OffsetRange | undefined;
+  if (target.kind === 'type') range = state.config.types.get(target.name)?.keyRange;
+  else {
+    const entity = state.config.entities.get(target.id);
+    range = entity?.keyRange;
+    if (entity) file = entity.file;
+  }
+  if (!range) return undefined;
+  return { uri: state.fileUri(file), range: toRange(workspace.configPositions(state, file), range) };
+}
+
+/** What a target refers to in the corpus: a type, an entity, or (for an unlinked span) its surface. */
+function referent(target: Target, state: CorpusState | undefined): { kind: 'type'; name: string } | { kind: 'entity'; id: string } | { kind: 'surface'; key: string } | undefined {
+  switch (target.kind) {
+    case 'type':
+      return { kind: 'type', name: target.name };
+    case 'entity':
+      return { kind: 'entity', id: target.id };
+    case 'span': {
+      const id = target.span.label.id?.name;
+      if (id !== undefined && (!state || state.config.entities.has(id))) return { kind: 'entity', id };
+      return { kind: 'surface', key: matchingKey(target.span.text).trim() };
+    }
+    case 'attribute':
+      return undefined;
+  }
+}
+
+export function definition(workspace: Workspace, uri: string, position: Position): Location | null {
+  const at = targetAt(workspace, uri, position);
+  if (!at?.state) return null;
+  const what = referent(at.target, at.state);
+  if (!what || what.kind === 'surface') return null;
+  if (at.configFile) {
+    // In corpus.yaml only an entity's `type:` value leads somewhere: to the type's key.
+    const onTypeValue = at.target.kind === 'type' && at.state.config.types.get(at.target.name)?.keyRange !== at.target.range;
+    if (!onTypeValue) return null;
+  }
+  return declaration(workspace, at.state, what) ?? null;
+}
+
+/** Every mention of what stands at the position, across the corpus, open or not. */
+export function references(workspace: Workspace, uri: string, position: Position, includeDeclaration: boolean, token?: CancellationToken): Location[] {
+  const at = targetAt(workspace, uri, position);
+  if (!at?.state) return [];
+  const state = at.state;
+  syncCorpus(workspace, state);
+  const what = referent(at.target, state);
+  if (!what) return [];
+  const mentions = what.kind === 'type' ? state.index.mentionsOfType(what.name) : what.kind === 'entity' ? state.index.mentionsOfEntity(what.id) : state.index.mentionsOfKey(what.key);
+  const out: Location[] = [];
+  if (includeDeclaration && what.kind !== 'surface') {
+    const decl = declaration(workspace, state, what);
+    if (decl) out.push(decl);
+  }
+  for (const location of mentionLocations(workspace, state, mentions, token)) out.push(location);
+  return out;
+}
+
+/** Locations of mentions (their surfaces), sorted by document and position. */
+export function mentionLocations(workspace: Workspace, state: CorpusState, mentions: Iterable<Mention>, token?: CancellationToken): Location[] {
+  const byDoc = new Map<string, Mention[]>();
+  for (const m of mentions) {
+    const list = byDoc.get(m.docId);
+    if (list) list.push(m);
+    else byDoc.set(m.docId, [m]);
+  }
+  const out: Location[] = [];
+  for (const docId of [...byDoc.keys()].sort()) {
+    if (token?.isCancellationRequested) break;
+    const parsed = state.index.parsed(docId);
+    const mapper = workspace.positions(docId);
+    if (!parsed || !mapper) continue;
+    for (const m of byDoc.get(docId)!.sort((a, b) => a.range.start - b.range.start)) {
+      const span = parsed.spans[m.spanIndex];
+      if (span) out.push({ uri: docId, range: toRange(mapper, span.contentRange) });
+    }
+  }
+  return out;
+}
+
+/** Makes the index reflect every open document of the corpus. */
+export function syncCorpus(workspace: Workspace, state: CorpusState): void {
+  for (const uri of workspace.openUris()) if (workspace.corpusOfDocument(uri) === state) workspace.syncOpenDocument(uri);
+}
+
+/** The range and current name of what may be renamed at the position; refuses with a reason. */
+export function prepareRename(workspace: Workspace, uri: string, position: Position): { range: Range; placeholder: string } {
+  const at = targetAt(workspace, uri, position);
+  const mapper = workspace.positions(uri);
+  if (at?.state?.brokenConfig) throw new ResponseError(ErrorCodes.InvalidRequest, 'corpus.yaml has errors: fix them before renaming');
+  if (!at || !mapper || (at.target.kind !== 'type' && at.target.kind !== 'entity')) {
+    throw new ResponseError(ErrorCodes.InvalidRequest, 'Only an entity type or an @id can be renamed: put the cursor on the type or the @id of a label, or on its key in corpus.yaml');
+  }
+  if (!at.state) throw new ResponseError(ErrorCodes.InvalidRequest, 'This document is not in a corpus (no corpus.yaml above it): there is nothing to rename across');
+  const name = at.target.kind === 'type' ? at.target.name : at.target.id;
+  return { range: toRange(mapper, at.target.range), placeholder: name };
+}
+
+export function rename(workspace: Workspace, uri: string, position: Position, newName: string, token?: CancellationToken): WorkspaceEdit {
+  prepareRename(workspace, uri, position);
+  const at = targetAt(workspace, uri, position)!;
+  const state = at.state!;
+  const target = at.target as Extract<Target, { kind: 'type' | 'entity' }>;
+  syncCorpus(workspace, state);
+  const edits = new Map<string, TextEdit[]>();
+  const add = (docUri: string, range: Range, text: string): void => {
+    const list = edits.get(docUri);
+    if (list) list.push({ range, newText: text });
+    else edits.set(docUri, [{ range, newText: text }]);
+  };
+
+  if (target.kind === 'type') {
+    if (!TYPE_NAME.test(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `'${newName}' is not a valid type name (a letter, then letters, digits, _ - .)`);
+    if (newName !== target.name && state.config.types.has(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `type '${newName}' already exists: renaming onto it would merge two types`);
+    for (const m of state.index.mentionsOfType(target.name)) {
+      if (token?.isCancellationRequested) break;
+      const tokenRange = state.index.parsed(m.docId)?.spans[m.spanIndex]?.label.type?.range;
+      const mapper = workspace.positions(m.docId);
+      if (tokenRange && mapper) add(m.docId, toRange(mapper, tokenRange), newName);
+    }
+    const def = state.config.types.get(target.name);
+    if (def) addYamlKeyEdit(workspace, state, 'corpus', def.keyRange, newName, add);
+    for (const entity of state.config.entities.values()) {
+      if (entity.type === target.name && entity.typeRange) addYamlKeyEdit(workspace, state, entity.file, entity.typeRange, newName, add);
+    }
+  } else {
+    if (!ENTITY_ID.test(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `'${newName}' is not a valid entity id (letters, digits, _ - . :)`);
+    if (newName !== target.id && state.config.entities.has(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `entity '${newName}' already exists: renaming onto it would merge two entities`);
+    for (const m of state.index.mentionsOfEntity(target.id)) {
+      if (token?.isCancellationRequested) break;
+      const idRange = state.index.parsed(m.docId)?.spans[m.spanIndex]?.label.id?.range;
+      const mapper = workspace.positions(m.docId);
+      if (idRange && mapper) add(m.docId, toRange(mapper, idRange), newName);
+    }
+    const entity = state.config.entities.get(target.id);
+    if (entity) addYamlKeyEdit(workspace, state, entity.file, entity.keyRange, newName, add);
+  }
+  return { changes: Object.fromEntries(edits) };
+}
+
+/** Replaces a YAML scalar, keeping its quotes if it had any. */
+function addYamlKeyEdit(workspace: Workspace, state: CorpusState, file: ConfigFile, range: OffsetRange, newName: string, add: (uri: string, range: Range, text: string) => void): void {
+  const text = state.fileText(file);
+  const quote = text[range.start];
+  const inner = quote === '"' || quote === "'" ? { start: range.start + 1, end: range.end - 1 } : range;
+  add(state.fileUri(file), toRange(workspace.configPositions(state, file), inner), newName);
+}
