@@ -2,11 +2,11 @@
 
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, type ExportFormat, type ExportIssue, type ExportOptions, createExporter, isExportFormat } from '../core/export';
+import { EXPORT_FORMATS, type ExportFormat, type ExportIssue, type ExportOptions, isExportFormat } from '../core/export';
 import { OFFSET_UNITS, type OffsetUnit } from '../core/offsetUnits';
-import { parse } from '../core/parser';
-import { isFileError, listDocuments, loadCorpus, readTextFile } from '../node/files';
-import { OutputError, StagedOutput } from '../node/writeAtomic';
+import { type ExportOutcome, exportToFolder } from '../node/exportToFolder';
+import { isFileError, listDocuments, loadCorpus } from '../node/files';
+import { OutputError } from '../node/writeAtomic';
 import { type CliIo, CliError, displayPath, isWithin, resolveTargets } from './common';
 
 export const EXPORT_HELP = `Usage: corpus-annotator export --format F --out DIR [options] [PATH...]
@@ -46,7 +46,7 @@ nothing is written); 2 bad arguments, an unreadable file or corpus.yaml, or DIR 
 /** Issues shown in full; the rest are counted. */
 const SHOWN_ISSUES = 20;
 
-export function runExport(args: string[], io: CliIo): number {
+export async function runExport(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -92,51 +92,49 @@ export function runExport(args: string[], io: CliIo): number {
   if (format === 'brat' && isWithin(outDir, folder)) {
     throw new CliError(`--out ${values.out} is inside the corpus folder: the exported .txt files would be read as documents`);
   }
-  let staged: StagedOutput;
+  const progress = new Progress(io, documents.length);
+  let outcome: ExportOutcome;
   try {
-    staged = StagedOutput.open(outDir, { policy: 'empty', force: values.force === true });
+    outcome = await exportToFolder({
+      folder,
+      config: corpus.config,
+      documents,
+      format,
+      options,
+      outDir,
+      force: values.force === true,
+      onProgress: (done, bytes) => progress.update(done, bytes),
+    });
   } catch (error) {
     if (error instanceof OutputError) throw new CliError(error.message.replace(outDir, displayPath(io, outDir)));
     throw error;
-  }
-
-  const issues: ExportIssue[] = [];
-  const progress = new Progress(io, documents.length);
-  try {
-    const exporter = createExporter(format, corpus.config, options);
-    exporter.begin(staged);
-    documents.forEach((file, done) => {
-      const relative = path.relative(folder, file).split(path.sep).join('/');
-      const read = readTextFile(file);
-      if (isFileError(read)) {
-        const where = read.line !== undefined ? `:${read.line}:${read.column ?? 1}` : '';
-        throw new CliError(`${displayPath(io, file)}${where}: ${read.message}`);
-      }
-      progress.update(done, Buffer.byteLength(read.text));
-      for (const issue of exporter.add({ path: relative, parsed: parse(read.text) }, staged)) issues.push({ ...issue, path: displayPath(io, path.join(folder, issue.path)) });
-    });
+  } finally {
     progress.clear();
-    printIssues(io, issues);
-    if (issues.some((i) => i.severity === 'error')) {
-      staged.abort();
-      const errors = issues.filter((i) => i.severity === 'error').length;
+  }
+  const shown = (issues: ExportIssue[]): ExportIssue[] => issues.map((issue) => ({ ...issue, path: displayPath(io, issue.path) }));
+  switch (outcome.kind) {
+    case 'unreadable': {
+      const where = outcome.error.line !== undefined ? `:${outcome.error.line}:${outcome.error.column ?? 1}` : '';
+      throw new CliError(`${displayPath(io, outcome.error.file)}${where}: ${outcome.error.message}`);
+    }
+    case 'refused': {
+      printIssues(io, shown(outcome.issues));
+      const errors = outcome.issues.filter((i) => i.severity === 'error').length;
       io.stderr(`corpus-annotator export: ${errors} error${errors === 1 ? '' : 's'}; nothing was written\n`);
       return 1;
     }
-    exporter.end(staged);
-    const written = staged.commit();
-    const stats = exporter.stats;
-    const tokens = format === 'conll' ? `, ${stats.tokens} tokens (${stats.cutTokens} cut at a span boundary)` : '';
-    const unit = options.offsets ?? EXPORT_FORMATS[format].offsets[0];
-    io.stdout(
-      `exported ${stats.documents} document${stats.documents === 1 ? '' : 's'}, ${stats.spans} spans${tokens} as ${format}${unit ? ` (offsets in ${unit})` : ''} to ${displayPath(io, outDir)}: ${summarizeFiles(written)}\n`,
-    );
-    return 0;
-  } catch (error) {
-    progress.clear();
-    staged.abort();
-    if (error instanceof OutputError) throw new CliError(error.message);
-    throw error;
+    case 'cancelled':
+      throw new CliError('export cancelled; nothing was written');
+    case 'written': {
+      printIssues(io, shown(outcome.issues));
+      const stats = outcome.stats;
+      const tokens = format === 'conll' ? `, ${stats.tokens} tokens (${stats.cutTokens} cut at a span boundary)` : '';
+      const unit = options.offsets ?? EXPORT_FORMATS[format].offsets[0];
+      io.stdout(
+        `exported ${stats.documents} document${stats.documents === 1 ? '' : 's'}, ${stats.spans} spans${tokens} as ${format}${unit ? ` (offsets in ${unit})` : ''} to ${displayPath(io, outDir)}: ${summarizeFiles(outcome.files)}\n`,
+      );
+      return 0;
+    }
   }
 }
 

@@ -34,6 +34,7 @@ export abstract class BaseExporter implements Exporter {
     const files = this.render(record, doc, issues);
     if (issues.hasErrors) return issues.issues;
     for (const [path, text] of files) out.write(path, text);
+    this.written();
     this.stats.documents++;
     this.stats.spans += record.spans.length;
     return issues.issues;
@@ -41,6 +42,9 @@ export abstract class BaseExporter implements Exporter {
 
   /** The text to append to each file for this document; may add issues (errors cancel the writing). */
   protected abstract render(record: DocumentRecord, doc: ExportDocument, issues: IssueList): [string, string][];
+
+  /** Called after a document's files were written (a document with errors is not). */
+  protected written(): void {}
 
   /** Offsets of a span in `unit`, or undefined (an error is added) when a boundary falls inside a unit. */
   protected offsetsOf(span: SpanRecord, converter: OffsetConverter, doc: ExportDocument, issues: IssueList): [number, number] | undefined {

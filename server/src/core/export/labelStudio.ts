@@ -71,9 +71,11 @@ export class LabelStudioExporter extends BaseExporter {
       for (const label of record.labels) this.usedLabels.add(label);
     }
     const task = { data: { text: record.text, id: record.id, path: record.path, meta: record.meta }, annotations: [{ result }] };
-    const text = (this.first ? '\n' : ',\n') + JSON.stringify(task);
+    return [[LABEL_STUDIO_FILE, (this.first ? '\n' : ',\n') + JSON.stringify(task)]];
+  }
+
+  protected override written(): void {
     this.first = false;
-    return [[LABEL_STUDIO_FILE, text]];
   }
 
   override end(out: OutputSink): void {
