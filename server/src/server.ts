@@ -27,6 +27,7 @@ import { ActionKind, codeActions } from './service/codeActions';
 import { completion } from './service/completion';
 import { mentions, spans, statistics } from './service/corpusRequests';
 import { configDiagnostics, coreDiagnostics, toLspDiagnostics } from './service/diagnostics';
+import { exportCorpusRequest } from './service/exportRequest';
 import { hover } from './service/hover';
 import { definition, prepareRename, references, rename } from './service/navigation';
 import { documentSymbols, workspaceSymbols } from './service/symbols';
@@ -57,16 +58,32 @@ export function startServer(connection: Connection): void {
   let folders: string[] = [];
   let indexed = false;
 
+  let stopped = false;
+
   /** Runs a handler; logs and answers `fallback` if it throws (ResponseErrors go to the client). */
   function guard<T>(name: string, fallback: T, run: () => T): T {
     try {
       return run();
     } catch (error) {
       if (error instanceof ResponseError) throw error;
-      connection.console.error(`${name} failed: ${(error as Error)?.stack ?? String(error)}`);
+      logError(`${name} failed: ${(error as Error)?.stack ?? String(error)}`);
       return fallback;
     }
   }
+
+  function logError(message: string): void {
+    try {
+      if (!stopped) connection.console.error(message);
+    } catch {
+      // The connection is gone: nobody to tell.
+    }
+  }
+
+  connection.onShutdown(() => {
+    stopped = true;
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+  });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -192,6 +209,7 @@ export function startServer(connection: Connection): void {
   }
 
   function schedule(key: string, delay: number, run: () => void): void {
+    if (stopped) return;
     clearTimeout(timers.get(key));
     timers.set(
       key,
@@ -323,8 +341,19 @@ export function startServer(connection: Connection): void {
   connection.onRequest(StatisticsRequest, (params) => guard('statistics', null, () => statistics(workspace, params.uri !== undefined ? canonicalUri(params.uri) : undefined)));
   connection.onRequest(MentionsRequest, (params, token) => guard('mentions', [], () => mentions(workspace, { ...params, uri: canonicalUri(params.uri) }, token)));
   connection.onRequest(CorpusDocumentRequest, (params) => guard('isCorpusDocument', false, () => workspace.isCorpusDocument(canonicalUri(params.uri))));
-  connection.onRequest(ExportRequest, () => {
-    throw new ResponseError(-32603, 'export is not available yet');
+  connection.onRequest(ExportRequest, async (params, token) => {
+    const progress = support.workDoneProgress ? await connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin(`Exporting as ${params.format}`, 0, undefined, true);
+    try {
+      return await exportCorpusRequest(
+        workspace,
+        { ...params, uri: canonicalUri(params.uri) },
+        (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done} / ${total} documents`),
+        () => token.isCancellationRequested || progress?.token.isCancellationRequested === true,
+      );
+    } finally {
+      progress?.done();
+    }
   });
 
   documents.listen(connection);

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { loadConfig } from '../../server/src/core/config';
 import { CorpusIndex } from '../../server/src/core/corpusIndex';
-import { type Diagnostic, type FixEdit, diagnoseDocument } from '../../server/src/core/diagnostics';
+import { type Diagnostic, diagnoseDocument } from '../../server/src/core/diagnostics';
+import { applyEdits } from '../../server/src/core/edits';
 import { parse } from '../../server/src/core/parser';
 
 const CONFIG = `
@@ -46,13 +47,6 @@ function codes(main: string, others?: Record<string, string>, config?: string): 
   return check(main, others, config).diagnostics.map((d) => d.code);
 }
 
-/** Applies a fix's document edits to the text. */
-function applyEdits(text: string, edits: FixEdit[]): string {
-  const sorted = [...edits].filter((e) => e.file === 'document').sort((a, b) => b.range.start - a.range.start);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.range.start) + e.newText + out.slice(e.range.end);
-  return out;
-}
 
 interface Row {
   code: string;

@@ -106,6 +106,8 @@ export function diagnoseDocument(doc: ParsedDocument, context: DiagnoseContext):
   checkFrontMatter(doc, config, push);
   for (let i = 0; i < doc.spans.length; i++) checkSpan(doc, doc.spans[i]!, config, push);
   checkCrossDocument(doc, context.docId, index, config, push);
+  // In document order, as a reader meets them (the sort is stable for equal positions).
+  out.sort((a, b) => a.range.start - b.range.start);
   return applyRules(out, config.rules);
 }
 
