@@ -16,6 +16,7 @@ import {
   type InitializeParams,
   type InitializeResult,
   ResponseError,
+  type TextDocumentContentChangeEvent,
   TextDocumentSyncKind,
   TextDocuments,
 } from 'vscode-languageserver';
@@ -27,6 +28,7 @@ import { ActionKind, codeActions } from './service/codeActions';
 import { completion } from './service/completion';
 import { mentions, spans, statistics } from './service/corpusRequests';
 import { configDiagnostics, coreDiagnostics, toLspDiagnostics } from './service/diagnostics';
+import { chooseEncoding, updateDocument } from './service/encoding';
 import { exportCorpusRequest } from './service/exportRequest';
 import { hover } from './service/hover';
 import { definition, prepareRename, references, rename } from './service/navigation';
@@ -52,7 +54,11 @@ interface ClientSupport {
 
 export function startServer(connection: Connection): void {
   const workspace = new Workspace();
-  const documents = new TextDocuments(TextDocument);
+  // Edits arrive in the agreed encoding; the documents are kept in UTF-16.
+  const documents = new TextDocuments({
+    create: TextDocument.create,
+    update: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number) => updateDocument(document, changes, version, workspace.encoding),
+  });
   const timers = new Map<string, NodeJS.Timeout>();
   let support: ClientSupport = { pullDiagnostics: false, diagnosticRefresh: false, workDoneProgress: false, watcherRegistration: false, relativePatterns: false, snippets: false };
   let folders: string[] = [];
@@ -95,6 +101,7 @@ export function startServer(connection: Connection): void {
       relativePatterns: caps.workspace?.didChangeWatchedFiles?.relativePatternSupport === true,
       snippets: caps.textDocument?.completion?.completionItem?.snippetSupport === true,
     };
+    workspace.encoding = chooseEncoding(caps.general?.positionEncodings);
     folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((f): f is string => f !== undefined);
     if (folders.length === 0 && params.rootUri) {
       const root = uriToPath(params.rootUri);
@@ -102,8 +109,7 @@ export function startServer(connection: Connection): void {
     }
     return {
       capabilities: {
-        // UTF-16 is the encoding every client supports and the one our offsets are in.
-        positionEncoding: 'utf-16',
+        positionEncoding: workspace.encoding,
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         definitionProvider: true,

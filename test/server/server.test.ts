@@ -22,7 +22,7 @@ import {
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol';
 import { ExportRequest, MentionsRequest, SpansRequest, StatisticsRequest } from '../../server/src/protocol';
-import { TestClient, uriOf } from '../support/lspClient';
+import { TestClient, fullCapabilities, uriOf } from '../support/lspClient';
 import { FIXTURES, SEEDS } from '../support/paths';
 
 const FIXTURE = path.join(FIXTURES, 'server');
@@ -487,6 +487,35 @@ describe('language server (a real LSP client over streams)', function () {
       assert.deepEqual(refs, []);
     });
   });
+});
+
+describe('position encodings other than UTF-16', function () {
+  this.timeout(20000);
+  // '😀 [داعش]{NOPE}': in code points [ stands at 2 and NOPE at 9; in UTF-8 bytes (😀 is 4,
+  // each Arabic letter 2) [ stands at 5 and NOPE at 16.
+  for (const [encoding, open, nope] of [
+    ['utf-32', 2, 9],
+    ['utf-8', 5, 16],
+  ] as const) {
+    it(`speaks ${encoding} to a client that offers only ${encoding}`, async () => {
+      const dir = copyFixture('corpus');
+      const capabilities = { ...fullCapabilities(false), general: { positionEncodings: [encoding] } };
+      const client = await TestClient.inProcess(dir, { capabilities });
+      try {
+        assert.equal(client.initializeResult!.capabilities.positionEncoding, encoding);
+        const uri = await client.open(path.join(dir, 'emoji.txt'), '😀 [داعش]{NOPE}\n');
+        const [diagnostic] = await client.diagnosticsOf(uri, (d) => d.length > 0);
+        assert.deepEqual(diagnostic!.range, { start: { line: 0, character: nope }, end: { line: 0, character: nope + 4 } });
+        const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: open + 1 } });
+        assert.equal(hover!.range!.start.character, open, 'the span starts at its [');
+        // An edit in the client's unit: replace NOPE by ORG.
+        await client.change(uri, [{ range: diagnostic!.range, text: 'ORG' }]);
+        await client.diagnosticsOf(uri, (d) => d.length === 0, 'the fixed type');
+      } finally {
+        await client.stop();
+      }
+    });
+  }
 });
 
 describe('the bundled server over stdio, as other editors run it', function () {

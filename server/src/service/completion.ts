@@ -61,9 +61,10 @@ export function labelContext(linePrefix: string): LabelContext | undefined {
 
 export function completion(workspace: Workspace, uri: string, position: Position, snippets = true): CompletionList | null {
   const document = workspace.openDocument(uri);
-  if (!document) return null;
-  const offset = document.offsetAt(position);
-  const lineStart = document.offsetAt({ line: position.line, character: 0 });
+  const mapper = workspace.positions(uri);
+  if (!document || !mapper) return null;
+  const offset = mapper.offsetAt(position);
+  const lineStart = mapper.offsetAt({ line: position.line, character: 0 });
   const context = labelContext(document.getText().slice(lineStart, offset));
   if (!context) return null;
   const state = workspace.corpusOfDocument(uri);
@@ -73,7 +74,7 @@ export function completion(workspace: Workspace, uri: string, position: Position
   const tokens = context.body.split(/[ \t]+/);
   const current = tokens[tokens.length - 1]!;
   const previous = tokens.slice(0, -1).filter((t) => t.length > 0);
-  const range: Range = { start: { line: position.line, character: position.character - current.length }, end: position };
+  const range: Range = { start: mapper.positionAt(offset - current.length), end: position };
   const writtenType = previous[0] !== undefined && !previous[0].startsWith('@') && !previous[0].includes('=') ? previous[0] : undefined;
   const hasId = previous.some((t) => t.startsWith('@'));
   const items: CompletionItem[] = [];
@@ -83,7 +84,7 @@ export function completion(workspace: Workspace, uri: string, position: Position
   } else if (current.includes('=')) {
     const key = current.slice(0, current.indexOf('='));
     const values = config.attributes.get(key)?.values ?? [];
-    const valueRange: Range = { start: { line: position.line, character: range.start.character + key.length + 1 }, end: position };
+    const valueRange: Range = { start: mapper.positionAt(offset - current.length + key.length + 1), end: position };
     values.forEach((value, i) => items.push({ label: value, kind: CompletionItemKind.EnumMember, detail: key, sortText: pad(i), textEdit: { range: valueRange, newText: value } }));
   } else if (previous.length === 0) {
     items.push(...typeItems(config, range));

@@ -22,7 +22,8 @@ export function typeInfos(config: CorpusConfig | undefined): TypeInfo[] {
 export function spans(workspace: Workspace, uri: string): SpansResult | null {
   const document = workspace.openDocument(uri);
   const parsed = workspace.parsed(uri);
-  if (!document || !parsed) return null;
+  const mapper = workspace.positions(uri);
+  if (!document || !parsed || !mapper) return null;
   const state = workspace.corpusOfDocument(uri);
   return {
     version: document.version,
@@ -31,10 +32,10 @@ export function spans(workspace: Workspace, uri: string): SpansResult | null {
     spans: parsed.spans.map((s) => {
       const type = s.label.type?.name ?? (s.label.id ? state?.config.entities.get(s.label.id.name)?.type : undefined);
       return {
-        range: toRange(document, s.range),
-        contentRange: toRange(document, s.contentRange),
-        openRange: toRange(document, { start: s.range.start, end: s.range.start + 1 }),
-        closeRange: toRange(document, { start: s.closeBracket, end: s.range.end }),
+        range: toRange(mapper, s.range),
+        contentRange: toRange(mapper, s.contentRange),
+        openRange: toRange(mapper, { start: s.range.start, end: s.range.start + 1 }),
+        closeRange: toRange(mapper, { start: s.closeBracket, end: s.range.end }),
         ...(type !== undefined ? { type } : {}),
         ...(s.label.id ? { id: s.label.id.name } : {}),
         depth: s.depth,

@@ -4,7 +4,7 @@ import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { ConfigProblem } from '../core/config';
 import { type Diagnostic, diagnoseDocument } from '../core/diagnostics';
 import { SOURCE, toRange, toSeverity } from './convert';
-import { type CorpusState, type PositionMapper, type Workspace, textPositions } from './workspace';
+import type { CorpusState, PositionMapper, Workspace } from './workspace';
 
 /** The core diagnostics of a document, computed against its corpus (syntax only outside one). */
 export function coreDiagnostics(workspace: Workspace, uri: string): Diagnostic[] {
@@ -35,7 +35,7 @@ export function configDiagnostics(workspace: Workspace, state: CorpusState, file
   const loaded = state.brokenConfig ?? state.loaded;
   const open = workspace.openDocument(state.fileUri(file));
   const text = file === 'entities' ? (loaded.entitiesText ?? '') : loaded.configText;
-  const mapper: PositionMapper = open && open.getText() === text ? open : textPositions(text);
+  const mapper: PositionMapper = open && open.getText() === text ? workspace.positions(state.fileUri(file))! : workspace.textMapper(text);
   return loaded.problems
     .filter((p: ConfigProblem) => p.file === file)
     .map((p) => ({ range: toRange(mapper, p.range), severity: toSeverity(p.severity), code: p.code, source: SOURCE, message: p.message }));

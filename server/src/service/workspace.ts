@@ -16,6 +16,7 @@ import { CORPUS_FILE, documentMatcher } from '../core/discovery';
 import type { ParsedDocument } from '../core/model';
 import { parse } from '../core/parser';
 import { LineIndex } from '../core/text';
+import { type PositionEncoding, documentLine, encodedMapper } from './encoding';
 import { type FileError, type LoadedCorpus, findCorpusFolderAbove, findCorpusFolders, isFileError, listDocuments, loadCorpus, readTextFile } from '../node/files';
 
 /** One spelling per file: VS Code and other clients encode URIs slightly differently. */
@@ -100,6 +101,8 @@ interface OpenDocument {
 }
 
 export class Workspace {
+  /** The position encoding agreed with the client. */
+  encoding: PositionEncoding = 'utf-16';
   readonly corpora = new Map<string, CorpusState>();
   private readonly open = new Map<string, OpenDocument>();
   private readonly lineIndexes = new WeakMap<ParsedDocument, LineIndex>();
@@ -277,10 +280,10 @@ export class Workspace {
     return state;
   }
 
-  /** Offset <-> position for a document, open or not (LSP UTF-16 positions). */
+  /** Offset <-> LSP position (in the agreed encoding) for a document, open or not. */
   positions(uri: string): PositionMapper | undefined {
     const open = this.open.get(uri)?.document;
-    if (open) return open;
+    if (open) return this.documentMapper(open);
     const parsed = this.parsed(uri);
     if (parsed) return this.lineIndexMapper(parsed);
     for (const state of this.corpora.values()) {
@@ -292,31 +295,42 @@ export class Workspace {
 
   /** Offset <-> position for a corpus's YAML file as the server last read it. */
   configPositions(state: CorpusState, file: ConfigFile): PositionMapper {
-    const uri = state.fileUri(file);
-    return this.open.get(uri)?.document ?? this.textMapper(state.fileText(file));
+    const open = this.open.get(state.fileUri(file))?.document;
+    return open ? this.documentMapper(open) : this.textMapper(state.fileText(file));
+  }
+
+  /** Offset <-> position over a text, in the agreed encoding. */
+  textMapper(text: string): PositionMapper {
+    return textPositions(text, this.encoding);
+  }
+
+  private documentMapper(document: TextDocument): PositionMapper {
+    return encodedMapper(document, (line) => documentLine(document, line), this.encoding);
   }
 
   private lineIndexMapper(parsed: ParsedDocument): PositionMapper {
     let index = this.lineIndexes.get(parsed);
     if (!index) this.lineIndexes.set(parsed, (index = new LineIndex(parsed.source)));
-    return mapperOf(index);
-  }
-
-  private textMapper(text: string): PositionMapper {
-    return textPositions(text);
+    return mapperOf(index, this.encoding);
   }
 }
 
 /** Offset <-> position over a text. */
-export function textPositions(text: string): PositionMapper {
-  return mapperOf(new LineIndex(text));
+export function textPositions(text: string, encoding: PositionEncoding = 'utf-16'): PositionMapper {
+  return mapperOf(new LineIndex(text), encoding);
 }
 
-function mapperOf(index: LineIndex): PositionMapper {
-  return {
+function mapperOf(index: LineIndex, encoding: PositionEncoding): PositionMapper {
+  const base: PositionMapper = {
     positionAt: (offset) => index.position(offset),
     offsetAt: (position) => index.offset(position.line, position.character),
   };
+  const lineText = (line: number): string => {
+    const start = index.starts[line] ?? index.text.length;
+    const end = index.starts[line + 1] ?? index.text.length;
+    return index.text.slice(start, end).replace(/\r?\n$|\r$/, '');
+  };
+  return encodedMapper(base, lineText, encoding);
 }
 
 /** Whether a corpus.yaml text could not be used at all (then the last good one stays). */

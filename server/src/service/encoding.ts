@@ -1,0 +1,89 @@
+/**
+ * Position encodings (LSP 3.17 `positionEncoding`). Offsets inside the server are UTF-16 (the
+ * unit of JavaScript strings); a client that cannot speak UTF-16 gets positions whose character
+ * counts code points (utf-32) or UTF-8 bytes, converted here, at the boundary, and nowhere else.
+ */
+
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { PositionMapper } from './workspace';
+
+export type PositionEncoding = 'utf-16' | 'utf-32' | 'utf-8';
+
+/** UTF-16 when the client offers it (no conversion at all), else the first of ours it offers. */
+export function chooseEncoding(offered: readonly string[] | undefined): PositionEncoding {
+  const list = offered && offered.length > 0 ? offered : ['utf-16'];
+  if (list.includes('utf-16')) return 'utf-16';
+  if (list.includes('utf-32')) return 'utf-32';
+  if (list.includes('utf-8')) return 'utf-8';
+  return 'utf-16';
+}
+
+/** Units one UTF-16 code unit (or a pair) takes in the encoding, walking a line. */
+function units(encoding: PositionEncoding, code: number): number {
+  if (encoding === 'utf-32') return code >= 0xd800 && code <= 0xdbff ? 1 : code >= 0xdc00 && code <= 0xdfff ? 0 : 1;
+  // utf-8: the pair's four bytes are counted on its high surrogate.
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  if (code >= 0xd800 && code <= 0xdbff) return 4;
+  if (code >= 0xdc00 && code <= 0xdfff) return 0;
+  return 3;
+}
+
+/** UTF-16 character offset within `line` of an encoded character offset (clamped to the line). */
+export function toUtf16Character(line: string, character: number, encoding: PositionEncoding): number {
+  if (encoding === 'utf-16') return character;
+  let count = 0;
+  let i = 0;
+  while (i < line.length && count < character) {
+    const code = line.charCodeAt(i);
+    count += units(encoding, code);
+    i += code >= 0xd800 && code <= 0xdbff && i + 1 < line.length ? 2 : 1;
+  }
+  return i;
+}
+
+/** Encoded character offset of a UTF-16 character offset within `line`. */
+export function fromUtf16Character(line: string, character: number, encoding: PositionEncoding): number {
+  if (encoding === 'utf-16') return character;
+  let count = 0;
+  for (let i = 0; i < Math.min(character, line.length); i++) count += units(encoding, line.charCodeAt(i));
+  return count;
+}
+
+/** A mapper speaking the encoding, over a UTF-16 mapper and a way to read a line's text. */
+export function encodedMapper(base: PositionMapper, lineText: (line: number) => string, encoding: PositionEncoding): PositionMapper {
+  if (encoding === 'utf-16') return base;
+  return {
+    positionAt(offset) {
+      const p = base.positionAt(offset);
+      return { line: p.line, character: fromUtf16Character(lineText(p.line), p.character, encoding) };
+    },
+    offsetAt(position) {
+      return base.offsetAt({ line: position.line, character: toUtf16Character(lineText(position.line), position.character, encoding) });
+    },
+  };
+}
+
+/** The text of one line of a document (without its line break). */
+export function documentLine(document: TextDocument, line: number): string {
+  return document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
+}
+
+/**
+ * Applies incremental changes whose ranges are in `encoding`: each is converted against the
+ * text as the previous changes left it, as the protocol orders them.
+ */
+export function updateDocument(document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number, encoding: PositionEncoding): TextDocument {
+  if (encoding === 'utf-16') return TextDocument.update(document, changes, version);
+  let current = document;
+  for (const change of changes) {
+    if (!('range' in change)) {
+      current = TextDocument.update(current, [change], version);
+      continue;
+    }
+    const convert = (p: { line: number; character: number }) => ({ line: p.line, character: toUtf16Character(documentLine(current, p.line), p.character, encoding) });
+    current = TextDocument.update(current, [{ range: { start: convert(change.range.start), end: convert(change.range.end) }, text: change.text }], version);
+  }
+  return current;
+}
