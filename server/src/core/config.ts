@@ -8,6 +8,7 @@
 import type { OffsetRange, Severity } from './model';
 import { AliasBudget, isMap, isScalar, mapPairs, nodeRange, readYaml, scalarString, seqItems } from './yamlSource';
 import type { Document } from 'yaml';
+import { ENTITY_ID, TYPE_NAME } from './grammar';
 
 /** Which file of a corpus a range or a problem belongs to. */
 export type ConfigFile = 'corpus' | 'entities';
@@ -101,8 +102,6 @@ export const DEFAULT_ENCLITICS = ['ه', 'ها', 'هم', 'هما', 'هن', 'ك', 
 /** corpus.yaml files larger than this are refused rather than read. */
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 
-const TYPE_NAME = /^\p{L}[\p{L}\p{M}\p{N}_.\-]*$/u;
-const ENTITY_ID = /^[\p{L}\p{M}\p{N}_.\-:]+$/u;
 const COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
 

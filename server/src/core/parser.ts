@@ -10,6 +10,7 @@
 import type { Attribute, FrontMatter, Label, LabelToken, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
 import { parseFrontMatter } from './frontMatter';
 import { CodePointCounter } from './text';
+import { ENTITY_ID, TYPE_NAME } from './grammar';
 
 const LF = 10;
 const CR = 13;
@@ -22,8 +23,6 @@ const CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 
-const TYPE_NAME = /^\p{L}[\p{L}\p{M}\p{N}_.\-]*$/u;
-const ENTITY_ID = /^[\p{L}\p{M}\p{N}_.\-:]+$/u;
 
 /** What a removed piece of markup was, for the emission pass. */
 const enum Skip {

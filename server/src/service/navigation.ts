@@ -8,11 +8,10 @@ import type { OffsetRange } from '../core/model';
 import { toRange } from './convert';
 import { type Target, targetAt } from './targets';
 import type { CorpusState, Workspace } from './workspace';
+import { ENTITY_ID, TYPE_NAME } from '../core/grammar';
 
 type Position = { line: number; character: number };
 
-const TYPE_NAME = /^\p{L}[\p{L}\p{M}\p{N}_.\-]*$/u;
-const ENTITY_ID = /^[\p{L}\p{M}\p{N}_.\-:]+$/u;
 
 /** Where a type or an entity is declared. */
 function declaration(workspace: Workspace, state: CorpusState, target: { kind: 'type'; name: string } | { kind: 'entity'; id: string }): Location | undefined {
@@ -129,30 +128,33 @@ export function rename(workspace: Workspace, uri: string, position: Position, ne
     else edits.set(docUri, [{ range, newText: text }]);
   };
 
-  if (target.kind === 'type') {
-    if (!TYPE_NAME.test(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `'${newName}' is not a valid type name (a letter, then letters, digits, _ - .)`);
-    if (newName !== target.name && state.config.types.has(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `type '${newName}' already exists: renaming onto it would merge two types`);
-    for (const m of state.index.mentionsOfType(target.name)) {
-      if (token?.isCancellationRequested) break;
-      const tokenRange = state.index.parsed(m.docId)?.spans[m.spanIndex]?.label.type?.range;
-      const mapper = workspace.positions(m.docId);
-      if (tokenRange && mapper) add(m.docId, toRange(mapper, tokenRange), newName);
-    }
-    const def = state.config.types.get(target.name);
+  const isType = target.kind === 'type';
+  const oldName = isType ? target.name : target.id;
+  const what = isType ? 'type' : 'entity';
+  if (!(isType ? TYPE_NAME : ENTITY_ID).test(newName)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, isType ? `'${newName}' is not a valid type name (a letter, then letters, digits, _ - .)` : `'${newName}' is not a valid entity id (letters, digits, _ - . :)`);
+  }
+  if (newName !== oldName && (isType ? state.config.types.has(newName) : state.config.entities.has(newName))) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `${what} '${newName}' already exists: renaming onto it would merge two ${what === 'type' ? 'types' : 'entities'}`);
+  }
+  // In documents: the label token that names it (spans typed through the catalog have none).
+  const mentions = isType ? state.index.mentionsOfType(oldName) : state.index.mentionsOfEntity(oldName);
+  for (const m of mentions) {
+    if (token?.isCancellationRequested) break;
+    const label = state.index.parsed(m.docId)?.spans[m.spanIndex]?.label;
+    const tokenRange = isType ? label?.type?.range : label?.id?.range;
+    const mapper = workspace.positions(m.docId);
+    if (tokenRange && mapper) add(m.docId, toRange(mapper, tokenRange), newName);
+  }
+  // In the corpus's YAML: its key, and for a type every catalog entry of that type.
+  if (isType) {
+    const def = state.config.types.get(oldName);
     if (def) addYamlKeyEdit(workspace, state, 'corpus', def.keyRange, newName, add);
     for (const entity of state.config.entities.values()) {
-      if (entity.type === target.name && entity.typeRange) addYamlKeyEdit(workspace, state, entity.file, entity.typeRange, newName, add);
+      if (entity.type === oldName && entity.typeRange) addYamlKeyEdit(workspace, state, entity.file, entity.typeRange, newName, add);
     }
   } else {
-    if (!ENTITY_ID.test(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `'${newName}' is not a valid entity id (letters, digits, _ - . :)`);
-    if (newName !== target.id && state.config.entities.has(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `entity '${newName}' already exists: renaming onto it would merge two entities`);
-    for (const m of state.index.mentionsOfEntity(target.id)) {
-      if (token?.isCancellationRequested) break;
-      const idRange = state.index.parsed(m.docId)?.spans[m.spanIndex]?.label.id?.range;
-      const mapper = workspace.positions(m.docId);
-      if (idRange && mapper) add(m.docId, toRange(mapper, idRange), newName);
-    }
-    const entity = state.config.entities.get(target.id);
+    const entity = state.config.entities.get(oldName);
     if (entity) addYamlKeyEdit(workspace, state, entity.file, entity.keyRange, newName, add);
   }
   return { changes: Object.fromEntries(edits) };

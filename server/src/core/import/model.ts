@@ -4,6 +4,8 @@
  * hold (spans across line breaks, crossing spans, names out of grammar) for every format alike.
  */
 
+import { ENTITY_ID, TYPE_NAME } from '../grammar';
+
 /** A file given to an importer. */
 export interface SourceFile {
   /** How messages name the file (e.g. relative to the current folder). */
@@ -77,8 +79,6 @@ export class Issues {
   }
 }
 
-const TYPE_NAME = /^\p{L}[\p{L}\p{M}\p{N}_.\-]*$/u;
-const ENTITY_ID = /^[\p{L}\p{M}\p{N}_.\-:]+$/u;
 
 /** Whether a name can be written as a label's type or an attribute key. */
 export function isTypeName(name: string): boolean {
