@@ -1,20 +1,38 @@
 /**
  * The VS Code extension: starts the language server over IPC and hands it the corpus's
- * documents. UI only: it never parses markup; it asks the server.
+ * documents, then adds the annotator's UI: decorations, commands, the Entities view, the status
+ * bar item and the export dialog. UI only: it never parses markup; it asks the server.
  */
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { CorpusDocumentRequest } from '../../server/src/protocol';
+import { Swatches } from './colors';
+import { AnnotationCommands } from './commands';
+import { type DecorationSnapshot, Decorations, toggleDimming } from './decorations';
+import { type EntityNode, EntitiesProvider, VIEW_ID } from './entitiesView';
+import { type ExportArgs, type ExportOutcome, exportCorpus } from './exportCommand';
+import { LANGUAGE_ID, SpanStore } from './spans';
+import { SpanCountStatus } from './statusBar';
+import { activeQuickPick } from './ui';
 
-export const LANGUAGE_ID = 'annotated-text';
+export { LANGUAGE_ID };
 
 let client: LanguageClient | undefined;
 
 /** What the extension gives its tests and other extensions. */
 export interface CorpusAnnotatorApi {
   client: LanguageClient;
+  /** The decorations last drawn for a document (computed from the server's spans). */
+  decorations(uri: vscode.Uri): DecorationSnapshot | undefined;
+  /** Fires after a document's decorations were drawn. */
+  onDidDecorate: vscode.Event<vscode.Uri>;
+  entities: { provider: EntitiesProvider; view: vscode.TreeView<EntityNode> };
+  statusBar: vscode.StatusBarItem;
+  /** The quick pick a command has open, if any. */
+  activeQuickPick(): vscode.QuickPick<vscode.QuickPickItem> | undefined;
+  exportCorpus(args?: ExportArgs): Promise<ExportOutcome | undefined>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<CorpusAnnotatorApi> {
@@ -43,7 +61,52 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => void adopt(d)));
   for (const document of vscode.workspace.textDocuments) void adopt(document);
 
-  return { client };
+  const started = client;
+  const swatches = new Swatches(context.globalStorageUri);
+  const store = new SpanStore(started);
+  const decorations = new Decorations(store);
+  const commands = new AnnotationCommands(started, store, swatches);
+  const entities = new EntitiesProvider(started, swatches);
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: entities, showCollapseAll: true });
+  entities.watch(view);
+  const status = new SpanCountStatus(started);
+  const configWatcher = vscode.workspace.createFileSystemWatcher('**/corpus.yaml');
+  const configChanged = (): void => {
+    decorations.configChanged();
+    entities.scheduleRefresh();
+    void updateHasCorpus();
+  };
+  context.subscriptions.push(
+    decorations,
+    entities,
+    view,
+    status,
+    configWatcher,
+    configWatcher.onDidChange(configChanged),
+    configWatcher.onDidCreate(configChanged),
+    configWatcher.onDidDelete(configChanged),
+    ...commands.register(),
+    vscode.commands.registerCommand('corpusAnnotator.toggleMarkupDimming', () => toggleDimming()),
+    vscode.commands.registerCommand('corpusAnnotator.refreshEntities', () => entities.refresh()),
+    vscode.commands.registerCommand('corpusAnnotator.exportCorpus', (args?: ExportArgs) => exportCorpus(started, args)),
+  );
+  await updateHasCorpus();
+
+  return {
+    client: started,
+    decorations: (uri) => decorations.snapshot(uri),
+    onDidDecorate: decorations.onDidDecorate,
+    entities: { provider: entities, view },
+    statusBar: status.item,
+    activeQuickPick,
+    exportCorpus: (args) => exportCorpus(started, args),
+  };
+}
+
+/** `corpusAnnotator.hasCorpus`: menus and the Entities view show only where there is a corpus. */
+async function updateHasCorpus(): Promise<void> {
+  const found = await vscode.workspace.findFiles('**/corpus.yaml', '**/{node_modules,.git}/**', 1);
+  await vscode.commands.executeCommand('setContext', 'corpusAnnotator.hasCorpus', found.length > 0);
 }
 
 export async function deactivate(): Promise<void> {

@@ -5,7 +5,7 @@
  */
 
 import { RequestType } from 'vscode-languageserver-protocol';
-import type { Location, Range } from 'vscode-languageserver-protocol';
+import type { Location, Position, Range, WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 /** A declared entity type, as the client shows it. */
 export interface TypeInfo {
@@ -108,11 +108,17 @@ export interface MentionsParams {
   key?: string;
 }
 
+/** A mention's location, with the context a list of mentions shows for it. */
+export interface MentionLocation extends Location {
+  /** The mention's line as plain text (no markup), cut around it; `start`/`end`: the surface in `text`. */
+  preview?: { text: string; start: number; end: number };
+}
+
 /**
  * Sent by the client when the Entities view expands an entity, type or surface: every mention
  * in the corpus, open or not.
  */
-export const MentionsRequest = new RequestType<MentionsParams, Location[], void>('corpusAnnotator/mentions');
+export const MentionsRequest = new RequestType<MentionsParams, MentionLocation[], void>('corpusAnnotator/mentions');
 
 export interface ExportParams {
   /** Any document or folder of the corpus to export. */
@@ -149,3 +155,30 @@ export interface CorpusDocumentParams {
  * "Annotated Text" language without any user setting.
  */
 export const CorpusDocumentRequest = new RequestType<CorpusDocumentParams, boolean, void>('corpusAnnotator/isCorpusDocument');
+
+export interface WordAtParams {
+  uri: string;
+  position: Position;
+}
+
+/**
+ * Sent by the client's "Annotate as Type N" when nothing is selected: the range of the word
+ * under the cursor, without its separable proclitics (و ف ب ل ك) when the corpus keeps them
+ * outside spans (`clitics.policy: outside`); null outside running text (labels, front matter).
+ */
+export const WordAtRequest = new RequestType<WordAtParams, Range | null, void>('corpusAnnotator/wordAt');
+
+export interface LinkEditParams {
+  uri: string;
+  /** Anywhere on the span (its innermost span there is linked). */
+  position: Position;
+  /** A catalog entity's id, without the `@`. */
+  id: string;
+}
+
+/**
+ * Sent by the client's "Link to Entity…" once the user has picked any catalog entity: the edit
+ * that links the span (the "Link to" code actions offer only the likeliest few). Null when there
+ * is no span there or no such entity.
+ */
+export const LinkEditRequest = new RequestType<LinkEditParams, WorkspaceEdit | null, void>('corpusAnnotator/linkEdit');

@@ -23,10 +23,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CORPUS_FILE } from './core/discovery';
 import { listDocuments } from './node/files';
-import { CorpusDocumentRequest, ExportRequest, MentionsRequest, SpansRequest, StatisticsRequest } from './protocol';
+import { CorpusDocumentRequest, ExportRequest, LinkEditRequest, MentionsRequest, SpansRequest, StatisticsRequest, WordAtRequest } from './protocol';
 import { ActionKind, codeActions } from './service/codeActions';
 import { completion } from './service/completion';
-import { mentions, spans, statistics } from './service/corpusRequests';
+import { linkEdit, mentions, spans, statistics, wordAt } from './service/corpusRequests';
 import { configDiagnostics, coreDiagnostics, toLspDiagnostics } from './service/diagnostics';
 import { chooseEncoding, updateDocument } from './service/encoding';
 import { exportCorpusRequest } from './service/exportRequest';
@@ -347,6 +347,8 @@ export function startServer(connection: Connection): void {
   connection.onRequest(StatisticsRequest, (params) => guard('statistics', null, () => statistics(workspace, params.uri !== undefined ? canonicalUri(params.uri) : undefined)));
   connection.onRequest(MentionsRequest, (params, token) => guard('mentions', [], () => mentions(workspace, { ...params, uri: canonicalUri(params.uri) }, token)));
   connection.onRequest(CorpusDocumentRequest, (params) => guard('isCorpusDocument', false, () => workspace.isCorpusDocument(canonicalUri(params.uri))));
+  connection.onRequest(WordAtRequest, (params) => guard('wordAt', null, () => wordAt(workspace, { ...params, uri: canonicalUri(params.uri) })));
+  connection.onRequest(LinkEditRequest, (params) => guard('linkEdit', null, () => linkEdit(workspace, { ...params, uri: canonicalUri(params.uri) })));
   connection.onRequest(ExportRequest, async (params, token) => {
     const progress = support.workDoneProgress ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin(`Exporting as ${params.format}`, 0, undefined, true);

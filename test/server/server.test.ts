@@ -394,6 +394,16 @@ describe('language server (a real LSP client over streams)', function () {
       assert.match(applyTextEdits(aText, annotate[1]!.edit!.changes![aUri]!), /\[تتابع\]\{ORG\} الوضع/);
     });
 
+    it('does not offer to annotate a selection that would cross spans', async () => {
+      const text = 'قال [الخفاجي]{PER} أن [الموصل]{GPE} سقطت\n';
+      const uri = await client.open(path.join(dir, 'crossing.txt'), text);
+      // From inside الخفاجي to inside الموصل: wrapping it would pair the new brackets with the old.
+      const actions = await actionsAt(uri, { start: positionOf(text, 'خفاجي'), end: positionOf(text, 'موصل') });
+      assert.deepEqual(actions.filter((a) => a.kind === 'refactor.rewrite.annotate'), []);
+      const whole = await actionsAt(uri, { start: positionOf(text, '[الخفاجي]'), end: positionOf(text, ' سقطت') });
+      assert.equal(whole.filter((a) => a.kind === 'refactor.rewrite.annotate').length, 3, 'a selection around whole spans is fine');
+    });
+
     it('on a span: remove, change type, link, annotate all occurrences (document and corpus)', async () => {
       const text = 'إن [داعش]{ORG} وداعش و داعش هنا.\n';
       const uri = await client.open(path.join(dir, 'refactor.txt'), text);

@@ -376,8 +376,11 @@ function changeTypeFix(span: Span, type: string): Fix[] {
   return [{ title: `Change type to ${type}`, edits: [{ file: 'document', range: typeToken.range, newText: type }] }];
 }
 
-/** Proclitics that can be split off a name whole (not the article, which stays with the name), as keys. */
-function separableProclitics(config: CorpusConfig): string[] {
+/**
+ * Proclitics that can be split off a name whole, as matching keys: conjunctions and
+ * prepositions, not the article (it stays with the name, ATB style) nor لل (ل + the article).
+ */
+export function separableProclitics(config: Pick<CorpusConfig, 'clitics'>): string[] {
   return config.clitics.proclitics.map(matchingKey).filter((key) => key.length > 0 && !key.endsWith('ال') && key !== 'لل');
 }
 
@@ -503,12 +506,12 @@ function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: Co
     const what = o.surface.count > 0 ? `annotated ${o.surface.count}× in the corpus${o.surface.type ? ` as ${o.surface.type}` : ''}` : `in the catalog${o.surface.id ? ` as '${o.surface.id}'` : ''}`;
     const fixes: Fix[] = [];
     if (label.length > 0) {
-      fixes.push({ title: `Annotate '${text}' as {${label}}`, edits: wrapEdits(range, label) });
+      fixes.push({ title: `Annotate '${text}' as {${label}}`, edits: wrapEdits(range, label, doc.source) });
       const all = byKey.get(o.surface.key)!;
       if (all.length > 1) {
         fixes.push({
           title: `Annotate all ${all.length} occurrences of '${text}' in this document as {${label}}`,
-          edits: all.flatMap((other) => wrapEdits(plainRangeToSource(doc, other.start, other.end), label)),
+          edits: all.flatMap((other) => wrapEdits(plainRangeToSource(doc, other.start, other.end), label, doc.source)),
         });
       }
     }

@@ -30,13 +30,41 @@ export function setIdEdits(span: Span, id: string): FixEdit[] {
   return [{ file: 'document', range: { start: at, end: at }, newText: label.bodyRange.end === at ? `@${id}` : `@${id} ` }];
 }
 
-/** Wraps a source range in a span with the given label body. */
-export function wrapEdits(range: OffsetRange, label: string): FixEdit[] {
+/**
+ * Wraps a source range in a span with the given label body. Given the source, the brackets keep
+ * the selected text as it reads: a literal backslash right before the new `[` or `]` would
+ * escape it, so it is doubled (`\\` is the same backslash, written as an escape); an escape cut
+ * in two by the range is kept whole, inside at the start, outside at the end.
+ */
+export function wrapEdits(range: OffsetRange, label: string, source?: string): FixEdit[] {
+  let { start, end } = range;
+  let open = '[';
+  let close = `]{${label}}`;
+  if (source !== undefined) {
+    // Escapes pair backslashes from the left: an odd run before an offset leaves one unpaired.
+    const unpaired = (at: number): boolean => {
+      let k = 0;
+      while (at - k > 0 && source.charCodeAt(at - k - 1) === BACKSLASH) k++;
+      return k % 2 === 1;
+    };
+    if (unpaired(start)) {
+      if (MARKUP.has(source.charCodeAt(start))) start--;
+      else open = '\\[';
+    }
+    if (end > start && unpaired(end)) {
+      if (MARKUP.has(source.charCodeAt(end))) end--;
+      else close = `\\${close}`;
+    }
+  }
   return [
-    { file: 'document', range: { start: range.start, end: range.start }, newText: '[' },
-    { file: 'document', range: { start: range.end, end: range.end }, newText: `]{${label}}` },
+    { file: 'document', range: { start, end: start }, newText: open },
+    { file: 'document', range: { start: end, end }, newText: close },
   ];
 }
+
+const BACKSLASH = 92;
+/** The characters an escape may stand for: `[ ] { } \`. */
+const MARKUP = new Set([91, 93, 123, 125, BACKSLASH]);
 
 /** Applies document edits to a text (edits must not overlap). */
 export function applyEdits(text: string, edits: readonly FixEdit[]): string {

@@ -20,7 +20,10 @@ const ALIAS_BUDGET = 1000;
 
 /** Parses YAML text; syntax errors come back as problems with their ranges. */
 export function readYaml(text: string, offset = 0, { uniqueKeys = true } = {}): { doc: Document; problems: YamlProblem[] } {
-  const doc = parseDocument(text, {
+  // The yaml package does not take a lone CR for a line break (YAML does, and so do our
+  // documents): a CR-only front matter was read as one line. Each lone CR becomes an LF, one
+  // unit for one, so every offset still points into the text as written.
+  const doc = parseDocument(text.replace(/\r(?!\n)/g, '\n'), {
     // The core schema: no custom tags, no timestamps or other implicit types beyond JSON's.
     schema: 'core',
     customTags: [],

@@ -58,7 +58,7 @@ export function codeActions(workspace: Workspace, request: CodeActionRequest, to
         actions.push({
           title: `Annotate selection as ${type.key}${type.name ? ` (${type.name})` : ''}`,
           kind: ActionKind.annotate,
-          edit: toEdit(wrapEdits(selection, type.key)),
+          edit: toEdit(wrapEdits(selection, type.key, parsed.source)),
         });
       }
     }
@@ -139,10 +139,22 @@ function trimmed(source: string, start: number, end: number): { start: number; e
   return end > start ? { start, end } : undefined;
 }
 
-/** Whether wrapping the range in a span yields one more span and no new problem. */
+/**
+ * Whether wrapping the range in a span yields exactly that span: one more span, no new
+ * problem, and the new brackets pairing with each other (a selection from inside one span to
+ * inside another would pair them with the old brackets instead).
+ */
 function wrapsCleanly(parsed: ParsedDocument, range: { start: number; end: number }): boolean {
-  const after = parse(applyEdits(parsed.source, wrapEdits(range, 'X')));
-  return after.spans.length === parsed.spans.length + 1 && after.problems.length === parsed.problems.length;
+  const [open, close] = wrapEdits(range, 'X', parsed.source) as [FixEdit, FixEdit];
+  const after = parse(applyEdits(parsed.source, [open, close]));
+  // Where the new `[` and `]` stand in the edited text.
+  const openAt = open.range.start + open.newText.length - 1;
+  const closeAt = close.range.start + open.newText.length + close.newText.indexOf(']{');
+  return (
+    after.spans.length === parsed.spans.length + 1 &&
+    after.problems.length === parsed.problems.length &&
+    after.spans.some((s) => s.range.start === openAt && s.closeBracket === closeAt)
+  );
 }
 
 function linkCandidates(state: CorpusState, span: Span, type: string | undefined) {
@@ -161,7 +173,7 @@ function linkCandidates(state: CorpusState, span: Span, type: string | undefined
 /** Edits annotating every unannotated occurrence of a surface in one document. */
 function occurrenceEdits(parsed: ParsedDocument, state: CorpusState, key: string, type: string | undefined, id: string | undefined, label: string): FixEdit[] {
   const occurrences = findMissedMentions(parsed, oneSurface(key, type, id), state.config);
-  return occurrences.flatMap((o) => wrapEdits(plainRangeToSource(parsed, o.start, o.end), label));
+  return occurrences.flatMap((o) => wrapEdits(plainRangeToSource(parsed, o.start, o.end), label, parsed.source));
 }
 
 function corpusOccurrenceEdit(workspace: Workspace, state: CorpusState, key: string, type: string | undefined, id: string | undefined, label: string, token?: CancellationToken): { edit: WorkspaceEdit; count: number; documents: number } {

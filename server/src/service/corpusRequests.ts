@@ -1,10 +1,15 @@
-/** The custom requests of protocol.ts: spans for decorations, statistics, mentions. */
+/** The custom requests of protocol.ts: spans for decorations, statistics, mentions, word at, link edit. */
 
-import type { CancellationToken, Location } from 'vscode-languageserver';
+import type { CancellationToken, Range, WorkspaceEdit } from 'vscode-languageserver';
+import { matchingKey } from '../core/arabic';
 import type { CorpusConfig } from '../core/config';
 import type { Mention } from '../core/corpusIndex';
-import type { MentionsParams, SpansResult, StatisticsResult, TypeInfo, TypeStatistics } from '../protocol';
-import { toRange } from './convert';
+import { isProcliticRun, separableProclitics } from '../core/diagnostics';
+import { setIdEdits } from '../core/edits';
+import { isWordCharAt, isWordCharBefore } from '../core/text';
+import type { LinkEditParams, MentionLocation, MentionsParams, SpansResult, StatisticsResult, TypeInfo, TypeStatistics, WordAtParams } from '../protocol';
+import { workspaceEdit } from './codeActions';
+import { spanAt, toRange } from './convert';
 import { mentionLocations, syncCorpus } from './navigation';
 import type { Workspace } from './workspace';
 
@@ -99,7 +104,7 @@ export function statistics(workspace: Workspace, uri: string | undefined): Stati
   return result;
 }
 
-export function mentions(workspace: Workspace, params: MentionsParams, token?: CancellationToken): Location[] {
+export function mentions(workspace: Workspace, params: MentionsParams, token?: CancellationToken): MentionLocation[] {
   const state = workspace.corpusAt(params.uri) ?? workspace.corpusOfConfigFile(params.uri)?.state;
   if (!state) return [];
   syncCorpus(workspace, state);
@@ -111,5 +116,62 @@ export function mentions(workspace: Workspace, params: MentionsParams, token?: C
     found = [...state.index.mentionsOfKey(key)].filter((m) => m.id === undefined && (type === undefined || m.type === type));
   } else if (params.type !== undefined) found = state.index.mentionsOfType(params.type);
   else return [];
-  return mentionLocations(workspace, state, found, token);
+  return mentionLocations(workspace, state, found, token, true);
+}
+
+/**
+ * The word under the cursor for "Annotate as Type N" with no selection: letters, marks and
+ * digits around the position, minus leading proclitics when the corpus keeps them outside
+ * spans. A proclitic run is cut only when what follows is plainly a word of its own (it starts
+ * with the article, or the corpus knows it as a surface or catalog name), so the first letter
+ * of وزارة or فرنسا stays.
+ */
+export function wordAt(workspace: Workspace, params: WordAtParams): Range | null {
+  const parsed = workspace.parsed(params.uri);
+  const mapper = workspace.positions(params.uri);
+  if (!parsed || !mapper) return null;
+  const offset = mapper.offsetAt(params.position);
+  if (parsed.frontMatter && offset < parsed.frontMatter.range.end) return null;
+  const found = spanAt(parsed, offset);
+  // In a label (`]{...}`) there is no running text to annotate.
+  if (found && offset > found.span.closeBracket) return null;
+  const source = parsed.source;
+  let start = offset;
+  let end = offset;
+  while (isWordCharBefore(source, start)) start--;
+  while (isWordCharAt(source, end)) end++;
+  if (start === end) return null;
+  const state = workspace.corpusOfDocument(params.uri);
+  if (state && state.config.clitics.policy === 'outside') start += procliticLength(source.slice(start, end), state.config, (key) => state.index.knownSurface(key) !== undefined);
+  return toRange(mapper, { start, end });
+}
+
+/** How many leading characters of `word` are proclitics to leave outside a span (0 if none). */
+function procliticLength(word: string, config: CorpusConfig, isKnown: (key: string) => boolean): number {
+  // The article stays in the span (ATB style): the clitic-inside diagnostic's rule.
+  const separable = separableProclitics(config);
+  const article = matchingKey('ال');
+  // Longest cut first (وب + العراق before و + بالعراق); a cut never leaves fewer than two letters.
+  // لل (ل + ال, alef dropped) is a run of two ل: cut when the rest is known (لل[قوات]).
+  for (let cut = word.length - 2; cut >= 1; cut--) {
+    // Diacritics belong to the letter before them: never cut in front of one.
+    if (matchingKey(word[cut]!).length === 0) continue;
+    const prefix = word.slice(0, cut);
+    const rest = matchingKey(word.slice(cut));
+    if (!isProcliticRun(prefix, separable)) continue;
+    // The article alone is not enough: فالح is a name, not ف + الح.
+    if ((rest.startsWith(article) && rest.length >= article.length + 2) || isKnown(rest)) return cut;
+  }
+  return 0;
+}
+
+/** The edit linking the span at a position to any catalog entity. */
+export function linkEdit(workspace: Workspace, params: LinkEditParams): WorkspaceEdit | null {
+  const parsed = workspace.parsed(params.uri);
+  const mapper = workspace.positions(params.uri);
+  const state = workspace.corpusOfDocument(params.uri);
+  if (!parsed || !mapper || !state || !state.config.entities.has(params.id)) return null;
+  const found = spanAt(parsed, mapper.offsetAt(params.position), true);
+  if (!found) return null;
+  return workspaceEdit(workspace, params.uri, state, setIdEdits(found.span, params.id));
 }

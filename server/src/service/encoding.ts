@@ -19,15 +19,20 @@ export function chooseEncoding(offered: readonly string[] | undefined): Position
   return 'utf-16';
 }
 
-/** Units one UTF-16 code unit (or a pair) takes in the encoding, walking a line. */
-function units(encoding: PositionEncoding, code: number): number {
-  if (encoding === 'utf-32') return code >= 0xd800 && code <= 0xdbff ? 1 : code >= 0xdc00 && code <= 0xdfff ? 0 : 1;
-  // utf-8: the pair's four bytes are counted on its high surrogate.
-  if (code < 0x80) return 1;
-  if (code < 0x800) return 2;
-  if (code >= 0xd800 && code <= 0xdbff) return 4;
-  if (code >= 0xdc00 && code <= 0xdfff) return 0;
-  return 3;
+/** Whether a surrogate pair (one code point) starts at `i`: a lone surrogate is a code point of its own. */
+function pairAt(line: string, i: number): boolean {
+  const code = line.charCodeAt(i);
+  if (code < 0xd800 || code > 0xdbff || i + 1 >= line.length) return false;
+  const low = line.charCodeAt(i + 1);
+  return low >= 0xdc00 && low <= 0xdfff;
+}
+
+/** Units the code point at `i` takes in the encoding (a lone surrogate goes out in UTF-8 as U+FFFD: 3 bytes). */
+function units(encoding: PositionEncoding, line: string, i: number, pair: boolean): number {
+  if (encoding === 'utf-32') return 1;
+  if (pair) return 4;
+  const code = line.charCodeAt(i);
+  return code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
 }
 
 /** UTF-16 character offset within `line` of an encoded character offset (clamped to the line). */
@@ -36,18 +41,23 @@ export function toUtf16Character(line: string, character: number, encoding: Posi
   let count = 0;
   let i = 0;
   while (i < line.length && count < character) {
-    const code = line.charCodeAt(i);
-    count += units(encoding, code);
-    i += code >= 0xd800 && code <= 0xdbff && i + 1 < line.length ? 2 : 1;
+    const pair = pairAt(line, i);
+    count += units(encoding, line, i, pair);
+    i += pair ? 2 : 1;
   }
   return i;
 }
 
-/** Encoded character offset of a UTF-16 character offset within `line`. */
+/** Encoded character offset of a UTF-16 character offset within `line` (inside a pair: after it). */
 export function fromUtf16Character(line: string, character: number, encoding: PositionEncoding): number {
   if (encoding === 'utf-16') return character;
   let count = 0;
-  for (let i = 0; i < Math.min(character, line.length); i++) count += units(encoding, line.charCodeAt(i));
+  const end = Math.min(character, line.length);
+  for (let i = 0; i < end; ) {
+    const pair = pairAt(line, i);
+    count += units(encoding, line, i, pair);
+    i += pair ? 2 : 1;
+  }
   return count;
 }
 

@@ -5,6 +5,7 @@ import type { ConfigFile } from '../core/config';
 import type { Mention } from '../core/corpusIndex';
 import { matchingKey } from '../core/arabic';
 import type { OffsetRange } from '../core/model';
+import type { MentionLocation } from '../protocol';
 import { toRange } from './convert';
 import { type Target, targetAt } from './targets';
 import type { CorpusState, Workspace } from './workspace';
@@ -75,15 +76,18 @@ export function references(workspace: Workspace, uri: string, position: Position
   return out;
 }
 
-/** Locations of mentions (their surfaces), sorted by document and position. */
-export function mentionLocations(workspace: Workspace, state: CorpusState, mentions: Iterable<Mention>, token?: CancellationToken): Location[] {
+/**
+ * Locations of mentions (their surfaces), sorted by document and position; with `withPreview`,
+ * each carries its plain-text context for lists that show it.
+ */
+export function mentionLocations(workspace: Workspace, state: CorpusState, mentions: Iterable<Mention>, token?: CancellationToken, withPreview = false): MentionLocation[] {
   const byDoc = new Map<string, Mention[]>();
   for (const m of mentions) {
     const list = byDoc.get(m.docId);
     if (list) list.push(m);
     else byDoc.set(m.docId, [m]);
   }
-  const out: Location[] = [];
+  const out: MentionLocation[] = [];
   for (const docId of [...byDoc.keys()].sort()) {
     if (token?.isCancellationRequested) break;
     const parsed = state.index.parsed(docId);
@@ -91,10 +95,36 @@ export function mentionLocations(workspace: Workspace, state: CorpusState, menti
     if (!parsed || !mapper) continue;
     for (const m of byDoc.get(docId)!.sort((a, b) => a.range.start - b.range.start)) {
       const span = parsed.spans[m.spanIndex];
-      if (span) out.push({ uri: docId, range: toRange(mapper, span.contentRange) });
+      if (!span) continue;
+      const location: MentionLocation = { uri: docId, range: toRange(mapper, span.contentRange) };
+      if (withPreview) location.preview = preview(parsed.plainText, span.start, span.end);
+      out.push(location);
     }
   }
   return out;
+}
+
+/** Characters of context on each side of a mention in its preview. */
+const PREVIEW_CONTEXT = 24;
+
+/** The plain-text line around `[start, end)`, cut at spaces, and where the mention is in it. */
+function preview(plain: string, start: number, end: number): { text: string; start: number; end: number } {
+  const lineStart = start > 0 ? plain.lastIndexOf('\n', start - 1) + 1 : 0;
+  const newline = plain.indexOf('\n', end);
+  const lineEnd = newline < 0 ? plain.length : newline;
+  let from = lineStart;
+  if (start - lineStart > PREVIEW_CONTEXT) {
+    const space = plain.indexOf(' ', start - PREVIEW_CONTEXT);
+    from = space >= 0 && space < start ? space + 1 : start;
+  }
+  let to = lineEnd;
+  if (lineEnd - end > PREVIEW_CONTEXT) {
+    const space = plain.lastIndexOf(' ', end + PREVIEW_CONTEXT);
+    to = space > end ? space : end;
+  }
+  const before = (from > lineStart ? '… ' : '') + plain.slice(from, start);
+  const text = before + plain.slice(start, end) + plain.slice(end, to).trimEnd() + (to < lineEnd ? ' …' : '');
+  return { text, start: before.length, end: before.length + (end - start) };
 }
 
 /** Makes the index reflect every open document of the corpus. */

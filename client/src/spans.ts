@@ -1,0 +1,106 @@
+/**
+ * What the server says about the spans of open documents (SpansRequest), kept per document
+ * version. Decorations and the navigation commands share it, so one request serves both.
+ */
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { type SpanInfo, type SpansResult, SpansRequest, type TypeInfo } from '../../server/src/protocol';
+
+export const LANGUAGE_ID = 'annotated-text';
+
+/** Documents the server knows: corpus files shown in the Annotated Text language. */
+export function isAnnotated(document: vscode.TextDocument | undefined): boolean {
+  return document !== undefined && document.languageId === LANGUAGE_ID && document.uri.scheme === 'file';
+}
+
+/** A span with VS Code ranges. */
+export interface Span {
+  range: vscode.Range;
+  contentRange: vscode.Range;
+  openRange: vscode.Range;
+  closeRange: vscode.Range;
+  type?: string;
+  id?: string;
+  depth: number;
+}
+
+export interface DocumentSpans {
+  version: number;
+  spans: Span[];
+  types: TypeInfo[];
+  inCorpus: boolean;
+}
+
+/** How long to keep asking while the server has not yet seen the document or its last change. */
+const CATCH_UP_MS = 3_000;
+
+export class SpanStore {
+  private readonly cache = new Map<string, DocumentSpans>();
+
+  constructor(private readonly client: LanguageClient) {}
+
+  /** The spans of this version of the document if already known. */
+  cached(document: vscode.TextDocument): DocumentSpans | undefined {
+    const known = this.cache.get(document.uri.toString());
+    return known && known.version === document.version ? known : undefined;
+  }
+
+  /** The spans of the document's current version; undefined when the server has none (not a corpus file, closed). */
+  async current(document: vscode.TextDocument): Promise<DocumentSpans | undefined> {
+    return this.cached(document) ?? this.fetch(document);
+  }
+
+  /**
+   * Asks the server until it answers for the document's current version. An older version means
+   * our last change is still on its way; null means the document's didOpen is (it just switched
+   * language). Both settle within a few round trips.
+   */
+  async fetch(document: vscode.TextDocument): Promise<DocumentSpans | undefined> {
+    const uri = document.uri.toString();
+    const deadline = Date.now() + CATCH_UP_MS;
+    for (let attempt = 0; ; attempt++) {
+      if (document.isClosed || !isAnnotated(document)) return undefined;
+      let result: SpansResult | null;
+      try {
+        result = await this.client.sendRequest(SpansRequest, { uri: this.client.code2ProtocolConverter.asUri(document.uri) });
+      } catch {
+        return undefined; // the server is stopping or restarting: the next change asks again
+      }
+      if (result && result.version === document.version) {
+        const spans: DocumentSpans = { version: result.version, spans: result.spans.map((s) => this.convert(s)), types: result.types, inCorpus: result.inCorpus };
+        this.cache.set(uri, spans);
+        return spans;
+      }
+      // A newer version than ours cannot happen; an older one or null: wait and ask again.
+      if (Date.now() > deadline) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(25 * (attempt + 1), 200)));
+    }
+  }
+
+  /** After corpus.yaml changed: types and colours may differ for the same document versions. */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  forget(document: vscode.TextDocument): void {
+    this.cache.delete(document.uri.toString());
+  }
+
+  private convert(span: SpanInfo): Span {
+    const range = (r: SpanInfo['range']): vscode.Range => this.client.protocol2CodeConverter.asRange(r);
+    const out: Span = { range: range(span.range), contentRange: range(span.contentRange), openRange: range(span.openRange), closeRange: range(span.closeRange), depth: span.depth };
+    if (span.type !== undefined) out.type = span.type;
+    if (span.id !== undefined) out.id = span.id;
+    return out;
+  }
+}
+
+/** The innermost span whose source range holds the position (ends included). */
+export function spanAt(spans: readonly Span[], position: vscode.Position): Span | undefined {
+  let found: Span | undefined;
+  for (const span of spans) {
+    if (span.range.contains(position) && (!found || span.depth > found.depth)) found = span;
+  }
+  return found;
+}

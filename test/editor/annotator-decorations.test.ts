@@ -1,0 +1,80 @@
+/**
+ * Decorations: each surface in its type's colour (from corpus.yaml), nested spans marked as
+ * such, the markup dimmed (and not, after "Toggle Markup Dimming"), following the text as it
+ * is typed. Asserted on what the extension computed from the server's spans and drew.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { closeAllEditors, waitFor } from './harness';
+import { api, cleanScreenshot, decorated, openCorpusDocument, positionOf, seedDocument, undo } from './support';
+
+describe('Annotator: decorations', () => {
+  after(async () => {
+    await vscode.workspace.getConfiguration('corpusAnnotator').update('dimMarkup', undefined, vscode.ConfigurationTarget.Global);
+    await closeAllEditors();
+  });
+
+  it('tints every surface in its type colour from corpus.yaml and dims the markup', async () => {
+    const editor = await openCorpusDocument(seedDocument());
+    const document = editor.document;
+    const snapshot = await decorated(document);
+    const text = document.getText();
+    // One surface per span: every `]{` closes one.
+    assert.equal(snapshot.surfaces.length, text.split(']{').length - 1);
+    const first = snapshot.surfaces[0]!;
+    assert.equal(document.getText(first.range), 'العمليات المشتركة');
+    assert.equal(first.type, 'ORG');
+    assert.equal(first.color, '#4e79a7', 'ORG is "#4e79a7" in seeds/corpus.yaml');
+    const person = snapshot.surfaces.find((s) => document.getText(s.range) === 'الخفاجي');
+    assert.equal(person?.type, 'PER');
+    assert.equal(person?.color, '#e15759');
+    // [وزارة [البيشمركة]{ORG @peshmerga}]{ORG}: the inner span is nested, the outer not.
+    const inner = snapshot.surfaces.find((s) => s.range.start.isEqual(positionOf(document, '[البيشمركة]{ORG @peshmerga}]', 1)));
+    assert.equal(inner?.depth, 1);
+    const outer = snapshot.surfaces.find((s) => s.range.start.isEqual(positionOf(document, '[وزارة [', 1)));
+    assert.equal(outer?.depth, 0);
+    assert.equal(document.getText(outer!.range), 'وزارة [البيشمركة]{ORG @peshmerga}');
+    // Dimmed by default: the `[` and the `]{...}` of every span.
+    assert.equal(snapshot.dimmed, true);
+    assert.equal(snapshot.markup.length, 2 * snapshot.surfaces.length);
+    const markupTexts = snapshot.markup.map((r) => document.getText(r));
+    assert.equal(markupTexts[0], '[');
+    assert.equal(markupTexts[1], ']{ORG @joc}');
+    assert.ok(markupTexts.every((t) => t === '[' || /^\]\{[^}]*\}$/.test(t)), `markup ranges: ${markupTexts.filter((t) => t !== '[').slice(0, 5).join(' ')}`);
+    const line = positionOf(document, '[وزارة [').line;
+    editor.revealRange(new vscode.Range(line - 3, 0, line - 3, 0), vscode.TextEditorRevealType.AtTop);
+    await cleanScreenshot('decorations');
+  });
+
+  it('follows typing: a new span is coloured, and undoing it removes the colour', async () => {
+    const editor = await openCorpusDocument(seedDocument());
+    const document = editor.document;
+    const before = document.getText();
+    const count = (await decorated(document)).surfaces.length;
+    // Occurrence 0 is in the front matter's title.
+    const at = positionOf(document, 'لدينا تنسيق', 0, 1);
+    await editor.edit((b) => b.insert(at, '[بغداد]{GPE} '));
+    const after = await decorated(document);
+    assert.equal(after.surfaces.length, count + 1);
+    const added = after.surfaces.find((s) => s.range.start.isEqual(at.translate(0, 1)));
+    assert.equal(added && document.getText(added.range), 'بغداد');
+    assert.equal(added?.type, 'GPE');
+    assert.equal(added?.color, '#59a14f');
+    await undo(document, before);
+    assert.equal((await decorated(document)).surfaces.length, count);
+  });
+
+  it('"Toggle Markup Dimming" turns the dimming off and on again', async () => {
+    const editor = await openCorpusDocument(seedDocument());
+    const a = await api();
+    const uri = editor.document.uri;
+    await vscode.commands.executeCommand('corpusAnnotator.toggleMarkupDimming');
+    assert.equal(vscode.workspace.getConfiguration('corpusAnnotator').get('dimMarkup'), false);
+    await waitFor('undimmed markup', () => a.decorations(uri)?.dimmed === false);
+    assert.equal(a.decorations(uri)!.markup.length, 0);
+    assert.ok(a.decorations(uri)!.surfaces.length > 0, 'the colours stay');
+    await vscode.commands.executeCommand('corpusAnnotator.toggleMarkupDimming');
+    await waitFor('dimmed markup', () => a.decorations(uri)?.dimmed === true);
+    assert.equal(a.decorations(uri)!.markup.length, 2 * a.decorations(uri)!.surfaces.length);
+  });
+});
