@@ -30,7 +30,7 @@ export function log(msg) {
   process.stdout.write(`[editor-tests] ${msg}\n`);
 }
 
-/** Parses `[folder] [--timeout=SECONDS] [--grep=PATTERN] [--no-build] [--install-only] [--keep] [--serve]`. */
+/** Parses `[folder] [--timeout=SECONDS] [--grep=PATTERN] [--no-build] [--install-only] [--keep] [--serve] [--untrusted]`. */
 export function parseArgs(argv, extraFlags = []) {
   const opts = { folder: undefined, timeout: 300, grep: undefined, build: true, installOnly: false, keep: false };
   for (let i = 0; i < argv.length; i++) {
@@ -43,6 +43,7 @@ export function parseArgs(argv, extraFlags = []) {
     else if (flag === '--install-only') opts.installOnly = true;
     else if (flag === '--keep') opts.keep = true;
     else if (flag === '--serve') opts.serve = true;
+    else if (flag === '--untrusted') opts.untrusted = true;
     else if (extraFlags.includes(flag)) opts[flag.slice(2)] = inline !== undefined ? inline : argv[++i];
     else if (flag === '--help' || flag === '-h') opts.help = true;
     else if (!a.startsWith('-') && opts.folder === undefined) opts.folder = a;

@@ -66,7 +66,7 @@ const CHROMIUM_ARGS = [
 
 function usage() {
   process.stdout.write(
-    'usage: node scripts/test-vscode.mjs [FOLDER] [--timeout=SECONDS] [--grep=PATTERN] [--no-build] [--install-only] [--keep] [--serve [--port=N]]\n',
+    'usage: node scripts/test-vscode.mjs [FOLDER] [--timeout=SECONDS] [--grep=PATTERN] [--no-build] [--install-only] [--keep] [--serve [--port=N]] [--untrusted]\n',
   );
 }
 
@@ -285,13 +285,14 @@ function tailFile(file, lines) {
   }
 }
 
-function codeServerArgs(port, workspace) {
+function codeServerArgs(port, workspace, untrusted = false) {
   return [
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    // --untrusted leaves workspace trust on, so the folder opens in Restricted Mode.
+    ...(untrusted ? [] : ['--disable-workspace-trust']),
     '--extensions-dir', path.join(RUN_DIR, 'extensions'),
     '--user-data-dir', path.join(RUN_DIR, 'user-data'),
     workspace,
@@ -371,7 +372,9 @@ async function main() {
         'update.mode': 'none',
         'extensions.autoCheckUpdates': false,
         'extensions.autoUpdate': false,
-        'security.workspace.trust.enabled': false,
+        'security.workspace.trust.enabled': opts.untrusted === true,
+        // Never ask: an untrusted folder then simply stays in Restricted Mode.
+        'security.workspace.trust.startupPrompt': 'never',
         'window.restoreWindows': 'none',
         'files.hotExit': 'off',
         'chat.disableAIFeatures': true,
@@ -406,7 +409,7 @@ async function main() {
   const follower = new EventFollower(RUN_DIR);
   let outcome = 'timeout';
   try {
-    const csArgs = codeServerArgs(port, workspace);
+    const csArgs = codeServerArgs(port, workspace, opts.untrusted === true);
     log(`starting code-server on 127.0.0.1:${port} (log: ${path.relative(ROOT, csLog)})`);
     const out = fs.openSync(csLog, 'w');
     codeServer = spawn(CS_BIN, csArgs, {

@@ -45,8 +45,9 @@ await new Promise((resolve) => {
   runner.on('fail', () => failed++);
 });
 
-if (!skipEditor && existsSync(path.join(root, 'scripts', 'test-vscode.mjs'))) {
-  const editor = spawnSync(process.execPath, [path.join(root, 'scripts', 'test-vscode.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+/** Runs the editor suite in a real VS Code with the given launcher arguments; adds its counts. */
+function runEditorSuite(args) {
+  const editor = spawnSync(process.execPath, [path.join(root, 'scripts', 'test-vscode.mjs'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   process.stdout.write(editor.stdout ?? '');
   const counts = /^(\d+) passed, (\d+) failed$/m.exec([...(editor.stdout ?? '').matchAll(/^\d+ passed, \d+ failed$/gm)].pop()?.[0] ?? '');
   if (counts) {
@@ -57,5 +58,11 @@ if (!skipEditor && existsSync(path.join(root, 'scripts', 'test-vscode.mjs'))) {
     console.error(`the editor suite failed to run (exit ${editor.status})`);
     failed++;
   }
+}
+
+if (!skipEditor && existsSync(path.join(root, 'scripts', 'test-vscode.mjs'))) {
+  runEditorSuite([]);
+  // Again in Restricted Mode (workspace trust on, folder untrusted): only the tests about it.
+  runEditorSuite(['--untrusted', '--no-build', '--grep=untrusted workspace']);
 }
 finish();
