@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import {
   type CancellationToken,
   CodeActionKind,
+  CodeActionTriggerKind,
   type Connection,
   type Diagnostic as LspDiagnostic,
   DidChangeWatchedFilesNotification,
@@ -341,7 +342,19 @@ export function startServer(connection: Connection): void {
   connection.onWorkspaceSymbol((params, token) => guard('workspaceSymbol', [], () => workspaceSymbols(workspace, params.query, token)));
   connection.onCompletion((params) => guard('completion', null, () => completion(workspace, doc(params), params.position, support.snippets)));
   connection.onCodeAction((params, token: CancellationToken) =>
-    guard('codeAction', [], () => codeActions(workspace, { uri: doc(params), range: params.range, diagnostics: params.context.diagnostics, ...(params.context.only ? { only: params.context.only } : {}) }, token)),
+    guard('codeAction', [], () =>
+      codeActions(
+        workspace,
+        {
+          uri: doc(params),
+          range: params.range,
+          diagnostics: params.context.diagnostics,
+          ...(params.context.only ? { only: params.context.only } : {}),
+          ...(params.context.triggerKind === CodeActionTriggerKind.Automatic ? { automatic: true } : {}),
+        },
+        token,
+      ),
+    ),
   );
   connection.onRequest(SpansRequest, (params) => guard('spans', null, () => spans(workspace, canonicalUri(params.uri))));
   connection.onRequest(StatisticsRequest, (params) => guard('statistics', null, () => statistics(workspace, params.uri !== undefined ? canonicalUri(params.uri) : undefined)));

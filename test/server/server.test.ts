@@ -418,6 +418,18 @@ describe('language server (a real LSP client over streams)', function () {
       assert.match(corpus.title, /in the corpus/);
       assert.ok(Object.keys(corpus.edit!.changes!).includes(uri));
     });
+
+    it('asked automatically (the light bulb on a cursor move), leaves out the corpus-wide scan', async () => {
+      const text = 'إن [داعش]{ORG} وداعش و داعش هنا.\n';
+      const uri = await client.open(path.join(dir, 'refactor-auto.txt'), text);
+      const at = positionOf(text, 'داعش', 1);
+      const ask = async (triggerKind: 1 | 2) =>
+        ((await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [], triggerKind } })) as CodeAction[]).map((a) => a.title);
+      const automatic = await ask(2);
+      assert.ok(automatic.some((t) => t.startsWith('Annotate all 2 other occurrences')));
+      assert.ok(!automatic.some((t) => t.includes('in the corpus')));
+      assert.ok((await ask(1)).some((t) => t.includes('in the corpus')));
+    });
   });
 
   describe('custom requests', () => {

@@ -96,7 +96,7 @@ export class TestClient {
   }
 
   /** A server in this process, talking over two streams. */
-  static async inProcess(folder: string, { pull = false, capabilities }: { pull?: boolean; capabilities?: ClientCapabilities } = {}): Promise<TestClient> {
+  static async inProcess(folder: string, { pull = false, capabilities, indexTimeoutMs }: { pull?: boolean; capabilities?: ClientCapabilities; indexTimeoutMs?: number } = {}): Promise<TestClient> {
     const up = new PassThrough();
     const down = new PassThrough();
     const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
@@ -110,13 +110,20 @@ export class TestClient {
       },
       true,
     );
-    await client.initialize(folder, capabilities ?? fullCapabilities(pull));
+    await client.initialize(folder, capabilities ?? fullCapabilities(pull), indexTimeoutMs);
     return client;
   }
 
-  /** The bundled server as another editor runs it: `node dist/server.js --stdio`. */
-  static async spawned(folder: string, capabilities: ClientCapabilities = fullCapabilities(false)): Promise<TestClient & { child: ChildProcess }> {
-    const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * The bundled server as another editor runs it: `node dist/server.js --stdio` (with `nodeArgs`
+   * before the script, e.g. a preload, and `env` added to this process's environment).
+   */
+  static async spawned(
+    folder: string,
+    capabilities: ClientCapabilities = fullCapabilities(false),
+    { nodeArgs = [], env = {}, indexTimeoutMs }: { nodeArgs?: string[]; env?: Record<string, string>; indexTimeoutMs?: number } = {},
+  ): Promise<TestClient & { child: ChildProcess }> {
+    const child = spawn(process.execPath, [...nodeArgs, SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(
       connection,
@@ -127,11 +134,11 @@ export class TestClient {
       false,
     ) as TestClient & { child: ChildProcess };
     client.child = child;
-    await client.initialize(folder, capabilities);
+    await client.initialize(folder, capabilities, indexTimeoutMs);
     return client;
   }
 
-  private async initialize(folder: string, capabilities: ClientCapabilities): Promise<void> {
+  private async initialize(folder: string, capabilities: ClientCapabilities, indexTimeoutMs = 10000): Promise<void> {
     this.initializeResult = await this.connection.sendRequest(InitializeRequest.type, {
       processId: this.inThisProcess ? null : process.pid,
       rootUri: uriOf(folder),
@@ -139,7 +146,7 @@ export class TestClient {
       capabilities,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
-    if (capabilities.window?.workDoneProgress) await this.until(() => this.indexed, 'indexing to end');
+    if (capabilities.window?.workDoneProgress) await this.until(() => this.indexed, 'indexing to end', indexTimeoutMs);
   }
 
   private wake(): void {
@@ -182,8 +189,8 @@ export class TestClient {
   }
 
   /** Waits for pushed diagnostics of `uri` that satisfy `check`. */
-  async diagnosticsOf(uri: string, check: (d: Diagnostic[]) => boolean = () => true, what = `diagnostics of ${uri}`): Promise<Diagnostic[]> {
-    await this.until(() => this.diagnostics.has(uri) && check(this.diagnostics.get(uri)!), what);
+  async diagnosticsOf(uri: string, check: (d: Diagnostic[]) => boolean = () => true, what = `diagnostics of ${uri}`, timeoutMs?: number): Promise<Diagnostic[]> {
+    await this.until(() => this.diagnostics.has(uri) && check(this.diagnostics.get(uri)!), what, timeoutMs);
     return this.diagnostics.get(uri)!;
   }
 

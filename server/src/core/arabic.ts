@@ -53,31 +53,52 @@ export function matchingKey(text: string): string {
  * from (plus one final entry: the text's length), so a match in the key maps back to the text.
  */
 export function matchingKeyWithOffsets(text: string): { key: string; offsets: Int32Array } {
-  const offsets = new Int32Array(text.length + 1);
-  const parts: string[] = [];
+  const length = text.length;
+  const offsets = new Int32Array(length + 1);
+  // The key's code units go to an array and become a string in one step: a document's key is
+  // mostly its text, but teh marbuta and hamza forms are frequent enough that copying runs
+  // between them makes tens of thousands of pieces.
+  const codes = new Uint16Array(length);
   let n = 0;
-  let from = 0;
-  // As in matchingKey: copy unchanged runs whole, so a mostly-unchanged text costs little.
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x061c && isDropped(c)) {
-      if (i > from) parts.push(text.slice(from, i));
-      from = i + 1;
-      continue;
-    }
-    offsets[n++] = i;
+  let surrogates = false;
+  for (let i = 0; i < length; i++) {
+    let c = text.charCodeAt(i);
     if (c >= 0x061c) {
-      const f = folded(c);
-      if (f !== c) {
-        if (i > from) parts.push(text.slice(from, i));
-        parts.push(String.fromCharCode(f));
-        from = i + 1;
-      }
+      if (c < KEY_UNITS_END) {
+        c = KEY_UNITS[c - 0x061c]!;
+        if (c === 0) continue;
+      } else if (c === 0x200e || c === 0x200f) continue;
+      else if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
     }
+    offsets[n] = i;
+    codes[n++] = c;
   }
-  if (from < text.length) parts.push(text.slice(from));
-  offsets[n] = text.length;
-  return { key: parts.join(''), offsets: offsets.subarray(0, n + 1) };
+  offsets[n] = length;
+  return { key: codesToString(codes.subarray(0, n), surrogates), offsets: offsets.subarray(0, n + 1) };
+}
+
+/**
+ * The key's unit for each code unit from U+061C (the first the key changes) to U+0671 (the
+ * last below the bidi marks), 0 for one it drops: a lookup instead of two tests per letter.
+ */
+const KEY_UNITS_END = 0x0672;
+const KEY_UNITS = (() => {
+  const units = new Uint16Array(KEY_UNITS_END - 0x061c);
+  for (let c = 0x061c; c < KEY_UNITS_END; c++) units[c - 0x061c] = isDropped(c) ? 0 : folded(c);
+  return units;
+})();
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let utf16: InstanceType<typeof TextDecoder> | undefined;
+
+/** A string of UTF-16 code units, lone surrogates kept as they are. */
+function codesToString(codes: Uint16Array, surrogates: boolean): string {
+  // The decoder is the fastest way, but it would replace a lone surrogate with U+FFFD.
+  // ignoreBOM: else a leading U+FEFF is dropped, and the key no longer matches its offsets.
+  if (!surrogates && LITTLE_ENDIAN) return (utf16 ??= new TextDecoder('utf-16le', { ignoreBOM: true })).decode(codes);
+  const parts: string[] = [];
+  for (let k = 0; k < codes.length; k += 8192) parts.push(String.fromCharCode(...codes.subarray(k, k + 8192)));
+  return parts.join('');
 }
 
 /** Letters that only ever end an Arabic word: teh marbuta and alef maqsura. */

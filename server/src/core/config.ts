@@ -105,6 +105,22 @@ export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 const COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
 
+/**
+ * Whether a YAML text is over MAX_CONFIG_BYTES in UTF-8, as on disk: an editor's buffer of an
+ * Arabic corpus.yaml (two bytes a letter) must be refused exactly when the file would be.
+ */
+function tooLarge(text: string): boolean {
+  if (text.length > MAX_CONFIG_BYTES) return true;
+  if (text.length * 3 <= MAX_CONFIG_BYTES) return false;
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // One byte counted per unit already: 2 bytes below U+0800, a pair's 4 over its two units, else 3.
+    if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return bytes > MAX_CONFIG_BYTES;
+}
+
 /** The configuration of a corpus whose corpus.yaml is absent (documents outside any corpus). */
 export function emptyConfig(): CorpusConfig {
   return {
@@ -130,7 +146,7 @@ export type EntitiesFileRead = { text: string } | { missing: true } | { error: s
 export function loadConfig(text: string, readEntitiesFile?: (relativePath: string) => EntitiesFileRead): { config: CorpusConfig; problems: ConfigProblem[] } {
   const config = emptyConfig();
   const problems: ConfigProblem[] = [];
-  if (text.length > MAX_CONFIG_BYTES) {
+  if (tooLarge(text)) {
     problems.push({ file: 'corpus', code: 'config-too-large', severity: 'error', message: `corpus.yaml is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB and is not read`, range: { start: 0, end: 0 } });
     return { config, problems };
   }
@@ -144,7 +160,7 @@ export function loadConfig(text: string, readEntitiesFile?: (relativePath: strin
       problems.push({ file: 'corpus', code: 'missing-entities-file', severity: 'error', message: `the entities file '${config.entitiesPath}' does not exist`, range: at });
     } else if ('error' in read) {
       problems.push({ file: 'corpus', code: 'missing-entities-file', severity: 'error', message: `the entities file '${config.entitiesPath}' cannot be read: ${read.error}`, range: at });
-    } else if (read.text.length > MAX_CONFIG_BYTES) {
+    } else if (tooLarge(read.text)) {
       problems.push({ file: 'corpus', code: 'config-too-large', severity: 'error', message: `the entities file '${config.entitiesPath}' is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB and is not read`, range: at });
     } else {
       const entitiesReader = new ConfigReader('entities', read.text, problems);

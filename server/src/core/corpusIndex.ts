@@ -7,8 +7,11 @@
  */
 
 import { matchingKey } from './arabic';
+import { SPACE, WORD, bmpClasses, hasClass } from './charClass';
 import type { CorpusConfig } from './config';
 import type { OffsetRange, ParsedDocument, Span } from './model';
+import { parse } from './parser';
+import { LineIndex } from './text';
 
 /** One annotated span, as the corpus sees it. */
 export interface Mention {
@@ -17,6 +20,8 @@ export interface Mention {
   spanIndex: number;
   /** Source range of the whole span. */
   range: OffsetRange;
+  /** Source range between `[` and `]` (what references point at). */
+  contentRange: OffsetRange;
   /** The surface as written. */
   text: string;
   /** The surface's matching key. */
@@ -46,6 +51,105 @@ export function tokensOf(key: string): string[] {
   return key.match(TOKEN) ?? [];
 }
 
+/** Token boundaries of a text: token `i` is `[starts[i], ends[i])`. */
+export interface TokenBounds {
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+/**
+ * The tokens `TOKEN` finds in a text, as boundaries only: one pass over char codes with a class
+ * table, no match objects, no strings (a 1 MB document has some 100,000 tokens).
+ */
+export function tokenBounds(text: string): TokenBounds {
+  const classes = bmpClasses();
+  const n = text.length;
+  // Room for a token every four code units to start with (a word and a space are more), grown
+  // when needed: there is a token per code unit at most.
+  let starts = new Int32Array((n >> 2) + 16);
+  let ends = new Int32Array(starts.length);
+  let count = 0;
+  const classAt = (i: number): number => {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        return ASTRAL | (hasClass(cp, WORD) ? WORD : hasClass(cp, SPACE) ? SPACE : 0);
+      }
+    }
+    return classes[c]! & (WORD | SPACE);
+  };
+  let i = 0;
+  while (i < n) {
+    let cls = classAt(i);
+    if (cls & SPACE) {
+      i += cls & ASTRAL ? 2 : 1;
+      continue;
+    }
+    const start = i;
+    if (cls & WORD) {
+      do {
+        i += cls & ASTRAL ? 2 : 1;
+        cls = i < n ? classAt(i) : 0;
+      } while (cls & WORD);
+    } else {
+      i += cls & ASTRAL ? 2 : 1;
+    }
+    if (count === starts.length) {
+      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+        const b = new Int32Array(Math.min(n + 16, a.length * 2));
+        b.set(a);
+        return b;
+      };
+      starts = grow(starts);
+      ends = grow(ends);
+    }
+    starts[count] = start;
+    ends[count] = i;
+    count++;
+  }
+  return { count, starts, ends };
+}
+
+/** A class bit of `tokenBounds` only: the code point is a surrogate pair. */
+const ASTRAL = 8;
+
+/** Bits of the first-token signature table (a million bits, 128 KB). */
+const SIGNATURE_BITS = 20;
+
+/**
+ * A hash of what a token starts and ends with and its length: `c1` is its second code unit (0
+ * for a token of one), `last` its last. Equal tokens have equal signatures, so a table of the
+ * signatures of known first tokens answers "no surface starts with this" without making the
+ * token's string (see `CorpusIndex.firstTokenSignatures`).
+ */
+export function tokenSignature(length: number, c0: number, c1: number, last: number): number {
+  const h = Math.imul(length, 0x9e3779b1) ^ Math.imul(c0, 0x85ebca77) ^ Math.imul(c1 + 1, 0xc2b2ae3d) ^ Math.imul(last, 0x27d4eb2f);
+  return (h ^ (h >>> 15)) & ((1 << SIGNATURE_BITS) - 1);
+}
+
+/** The signature of a whole string (see `tokenSignature`). */
+export function signatureOf(token: string): number {
+  return tokenSignature(token.length, token.charCodeAt(0), token.length > 1 ? token.charCodeAt(1) : 0, token.charCodeAt(token.length - 1));
+}
+
+/** A bit table of the signatures of some tokens. */
+export function signatureTable(tokens: Iterable<string>): Uint32Array {
+  const table = new Uint32Array(1 << (SIGNATURE_BITS - 5));
+  for (const token of tokens) {
+    const bit = signatureOf(token);
+    table[bit >>> 5] = table[bit >>> 5]! | (1 << (bit & 31));
+  }
+  return table;
+}
+
+/** Whether a signature table holds a signature. */
+export function hasSignature(table: Uint32Array, signature: number): boolean {
+  return (table[signature >>> 5]! & (1 << (signature & 31))) !== 0;
+}
+
 /** Counts per name, with removal. */
 class Tally {
   readonly counts = new Map<string, number>();
@@ -62,12 +166,14 @@ class Tally {
 /** Mentions grouped by document, so a document's share can be dropped in one step. */
 class MentionGroups {
   readonly byName = new Map<string, Map<string, Mention[]>>();
-  add(name: string, mention: Mention): void {
+  /** Adds a document's mentions of one name at once. */
+  addAll(name: string, docId: string, mentions: Mention[]): void {
     let docs = this.byName.get(name);
     if (!docs) this.byName.set(name, (docs = new Map()));
-    let list = docs.get(mention.docId);
-    if (!list) docs.set(mention.docId, (list = []));
-    list.push(mention);
+    const list = docs.get(docId);
+    if (list) for (const mention of mentions) list.push(mention);
+    // A list grown by push holds room for more; kept for long, it should hold what it has.
+    else docs.set(docId, mentions.length > 1 ? mentions.slice() : mentions);
   }
   removeDoc(name: string, docId: string): void {
     const docs = this.byName.get(name);
@@ -86,9 +192,17 @@ class MentionGroups {
 }
 
 interface DocumentEntry {
-  parsed: ParsedDocument;
+  /** The parse, when the index keeps it (see `update`). */
+  parsed?: ParsedDocument;
+  /** The text that was parsed. */
+  source: string;
+  /** Its line starts, made when first asked for. */
+  lines?: LineIndex;
   mentions: Mention[];
 }
+
+/** How many documents given with `retain: false` are kept parsed after being asked for. */
+const REPARSED_CACHE = 8;
 
 export class CorpusIndex {
   private config: CorpusConfig;
@@ -105,11 +219,19 @@ export class CorpusIndex {
   /** Catalog names and aliases: key -> entity id, and by first token. */
   private catalogKeys = new Map<string, string>();
   private catalogByFirst = new Map<string, Set<string>>();
+  /** See `firstTokenSignatures`; dropped whenever a first token comes or goes. */
+  private signatures: Uint32Array | undefined;
   /** Bumped on every change, so callers can tell stale results. */
   version = 0;
-  /** knownSurface answers for the current version (diagnostics ask for the same keys often). */
+  /**
+   * knownSurface answers (diagnostics ask for the same keys often). An answer depends on its
+   * key's tallies and the catalog only, so an update drops the answers of the keys it touched.
+   */
   private surfaceCache = new Map<string, KnownSurface | undefined>();
-  private surfaceCacheVersion = -1;
+  /** One string per distinct surface text and key (see `intern`). */
+  private strings = new Map<string, string>();
+  /** Documents parsed again on request (see `parsed`), most recent last. */
+  private reparsed = new Map<string, ParsedDocument>();
 
   constructor(config: CorpusConfig) {
     this.config = config;
@@ -131,20 +253,29 @@ export class CorpusIndex {
     this.keyTypes = new Map();
     this.keyIds = new Map();
     this.annotatedByFirst = new Map();
-    for (const [docId, entry] of [...this.docs]) this.addMentions(docId, entry.parsed);
+    this.signatures = undefined;
+    this.surfaceCache = new Map();
+    for (const [docId, entry] of [...this.docs]) this.addMentions(docId, entry.parsed ?? parse(entry.source), entry.parsed !== undefined);
     this.version++;
   }
 
-  /** Adds or replaces a document. */
-  update(docId: string, parsed: ParsedDocument): void {
+  /**
+   * Adds or replaces a document. With `retain: false` the index keeps the document's source and
+   * mentions but not its parse, which `parsed` makes again when asked: a corpus's documents on
+   * disk then cost the index a fraction of the memory (a parse holds some 15 objects per span),
+   * while mentions, counts and references need no parse at all.
+   */
+  update(docId: string, parsed: ParsedDocument, retain = true): void {
     this.removeMentions(docId);
-    this.addMentions(docId, parsed);
+    this.reparsed.delete(docId);
+    this.addMentions(docId, parsed, retain);
     this.version++;
   }
 
   remove(docId: string): void {
     this.removeMentions(docId);
     this.docs.delete(docId);
+    this.reparsed.delete(docId);
     this.version++;
   }
 
@@ -160,12 +291,54 @@ export class CorpusIndex {
     return this.docs.size;
   }
 
+  /** The document's parse: the one given to `update`, or (given with `retain: false`) the same again. */
   parsed(docId: string): ParsedDocument | undefined {
-    return this.docs.get(docId)?.parsed;
+    const entry = this.docs.get(docId);
+    if (!entry) return undefined;
+    if (entry.parsed) return entry.parsed;
+    let parsed = this.reparsed.get(docId);
+    if (parsed) this.reparsed.delete(docId);
+    else parsed = parse(entry.source);
+    this.reparsed.set(docId, parsed);
+    if (this.reparsed.size > REPARSED_CACHE) this.reparsed.delete(this.reparsed.keys().next().value!);
+    return parsed;
+  }
+
+  /** The text of a document as indexed. */
+  source(docId: string): string | undefined {
+    return this.docs.get(docId)?.source;
+  }
+
+  /** Line starts of a document's source, for offsets <-> line and column without a parse. */
+  lineIndex(docId: string): LineIndex | undefined {
+    const entry = this.docs.get(docId);
+    if (!entry) return undefined;
+    return (entry.lines ??= new LineIndex(entry.source));
+  }
+
+  /** Whether `update` was told to keep the document's parse. */
+  retains(docId: string): boolean {
+    return this.docs.get(docId)?.parsed !== undefined;
   }
 
   mentionsIn(docId: string): readonly Mention[] {
     return this.docs.get(docId)?.mentions ?? [];
+  }
+
+  /**
+   * The index's one copy of a surface text or key. A surface is a slice of its document's plain
+   * text, and a slice keeps the whole text alive: the index keeps its own copy instead, one per
+   * distinct string, shared by all its mentions.
+   */
+  private intern(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    const copy = text.split('').join('');
+    // Surfaces typed and gone (every keystroke in a span is a new one) would pile up: start
+    // afresh now and then; the copies in use stay valid, only less shared.
+    if (this.strings.size >= Math.max(50000, 4 * this.byKey.byName.size)) this.strings = new Map();
+    this.strings.set(copy, copy);
+    return copy;
   }
 
   /** The effective type of a span: its label's type, else its catalog entry's. */
@@ -203,10 +376,6 @@ export class CorpusIndex {
 
   /** What the corpus knows of a surface key, or undefined when it is neither annotated nor a catalog name. */
   knownSurface(key: string): KnownSurface | undefined {
-    if (this.surfaceCacheVersion !== this.version) {
-      this.surfaceCache = new Map();
-      this.surfaceCacheVersion = this.version;
-    }
     if (this.surfaceCache.has(key)) return this.surfaceCache.get(key);
     const surface = this.computeKnownSurface(key);
     this.surfaceCache.set(key, surface);
@@ -257,9 +426,20 @@ export class CorpusIndex {
     return this.annotatedByFirst.has(token) || this.catalogByFirst.has(token);
   }
 
+  /**
+   * The signatures of the first tokens of all known surfaces (see `tokenSignature`), remade
+   * when the set of first tokens changes: a clear bit is a quick "no" for `startsSomeSurface`.
+   */
+  firstTokenSignatures(): Uint32Array {
+    if (!this.signatures) this.signatures = signatureTable([...this.annotatedByFirst.keys(), ...this.catalogByFirst.keys()]);
+    return this.signatures;
+  }
+
   private indexCatalog(): void {
     this.catalogKeys = new Map();
     this.catalogByFirst = new Map();
+    this.signatures = undefined;
+    this.surfaceCache = new Map();
     for (const entity of this.config.entities.values()) {
       for (const name of [entity.name, ...entity.aliases]) {
         if (!name) continue;
@@ -271,51 +451,112 @@ export class CorpusIndex {
     }
   }
 
-  private addMentions(docId: string, parsed: ParsedDocument): void {
+  /**
+   * Mentions are grouped by name within the document first, so the corpus-wide maps are touched
+   * once per distinct key, id and type of the document rather than once per span (a 1 MB
+   * document has 20,000 spans and a few hundred distinct names). Every map sees its entries in
+   * the order the spans first name them, as one mention at a time would give.
+   */
+  private addMentions(docId: string, parsed: ParsedDocument, retain: boolean): void {
     const mentions: Mention[] = [];
+    const byKey = new Map<string, Mention[]>();
+    const byId = new Map<string, Mention[]>();
+    const byType = new Map<string, Mention[]>();
+    const typed = new Map<string, KeyTally>();
     for (let spanIndex = 0; spanIndex < parsed.spans.length; spanIndex++) {
       const span = parsed.spans[spanIndex]!;
-      const mention: Mention = { docId, spanIndex, range: span.range, text: span.text, key: matchingKey(span.text).trim() };
+      const text = this.intern(span.text);
+      const key = this.intern(matchingKey(text).trim());
       const type = this.typeOf(span);
-      if (type !== undefined) mention.type = type;
-      if (span.label.id) mention.id = span.label.id.name;
+      const id = span.label.id?.name;
+      // One literal per shape: optional fields added later would cost every mention a second block.
+      const mention: Mention =
+        type !== undefined
+          ? id !== undefined
+            ? { docId, spanIndex, range: span.range, contentRange: span.contentRange, text, key, type, id }
+            : { docId, spanIndex, range: span.range, contentRange: span.contentRange, text, key, type }
+          : id !== undefined
+            ? { docId, spanIndex, range: span.range, contentRange: span.contentRange, text, key, id }
+            : { docId, spanIndex, range: span.range, contentRange: span.contentRange, text, key };
       mentions.push(mention);
-      this.byKey.add(mention.key, mention);
-      if (mention.id !== undefined) this.byId.add(mention.id, mention);
-      if (mention.type !== undefined) this.byType.add(mention.type, mention);
-      if (mention.type !== undefined && this.config.types.has(mention.type) && mention.key.length > 0) {
-        let tally = this.keyTypes.get(mention.key);
-        if (!tally) {
-          this.keyTypes.set(mention.key, (tally = new Tally()));
-          addToSetMap(this.annotatedByFirst, tokensOf(mention.key)[0] ?? mention.key, mention.key);
-        }
-        tally.add(mention.type, 1);
-        getOrCreate(this.keyIds, mention.key).add(mention.id ?? '', 1);
-      }
+      group(byKey, key, mention);
+      if (id !== undefined) group(byId, id, mention);
+      if (type !== undefined) group(byType, type, mention);
+      if (type !== undefined && this.config.types.has(type) && key.length > 0) countKey(typed, key, type, id ?? '', 1);
     }
-    this.docs.set(docId, { parsed, mentions });
+    for (const [name, list] of byKey) this.byKey.addAll(name, docId, list);
+    for (const [name, list] of byId) this.byId.addAll(name, docId, list);
+    for (const [name, list] of byType) this.byType.addAll(name, docId, list);
+    for (const [key, counts] of typed) {
+      this.surfaceCache.delete(key);
+      let tally = this.keyTypes.get(key);
+      if (!tally) {
+        this.keyTypes.set(key, (tally = new Tally()));
+        addToSetMap(this.annotatedByFirst, tokensOf(key)[0] ?? key, key);
+        this.signatures = undefined;
+      }
+      for (const [type, n] of counts.types) tally.add(type, n);
+      const ids = getOrCreate(this.keyIds, key);
+      for (const [id, n] of counts.ids) ids.add(id, n);
+    }
+    // A document given without its parse is one on disk: its line starts are made now, while its
+    // text is at hand, so the first references across the corpus need not make 10,000 of them.
+    this.docs.set(docId, retain ? { parsed, source: parsed.source, mentions } : { source: parsed.source, lines: new LineIndex(parsed.source), mentions });
   }
 
   private removeMentions(docId: string): void {
     const entry = this.docs.get(docId);
     if (!entry) return;
+    const keys = new Set<string>();
+    const ids = new Set<string>();
+    const types = new Set<string>();
+    const typed = new Map<string, KeyTally>();
     for (const mention of entry.mentions) {
-      this.byKey.removeDoc(mention.key, docId);
-      if (mention.id !== undefined) this.byId.removeDoc(mention.id, docId);
-      if (mention.type !== undefined) this.byType.removeDoc(mention.type, docId);
-      const tally = this.keyTypes.get(mention.key);
-      if (tally && mention.type !== undefined && this.config.types.has(mention.type)) {
-        tally.add(mention.type, -1);
-        this.keyIds.get(mention.key)?.add(mention.id ?? '', -1);
-        if (tally.size === 0) {
-          this.keyTypes.delete(mention.key);
-          this.keyIds.delete(mention.key);
-          removeFromSetMap(this.annotatedByFirst, tokensOf(mention.key)[0] ?? mention.key, mention.key);
-        }
+      keys.add(mention.key);
+      if (mention.id !== undefined) ids.add(mention.id);
+      if (mention.type !== undefined) {
+        types.add(mention.type);
+        if (this.config.types.has(mention.type)) countKey(typed, mention.key, mention.type, mention.id ?? '', -1);
+      }
+    }
+    for (const key of keys) this.byKey.removeDoc(key, docId);
+    for (const id of ids) this.byId.removeDoc(id, docId);
+    for (const type of types) this.byType.removeDoc(type, docId);
+    for (const [key, counts] of typed) {
+      this.surfaceCache.delete(key);
+      const tally = this.keyTypes.get(key);
+      if (!tally) continue;
+      for (const [type, n] of counts.types) tally.add(type, n);
+      const idTally = this.keyIds.get(key);
+      if (idTally) for (const [id, n] of counts.ids) idTally.add(id, n);
+      if (tally.size === 0) {
+        this.keyTypes.delete(key);
+        this.keyIds.delete(key);
+        removeFromSetMap(this.annotatedByFirst, tokensOf(key)[0] ?? key, key);
+        this.signatures = undefined;
       }
     }
     entry.mentions = [];
   }
+}
+
+/** A document's share of one key's declared types and linked ids ('' for none), with counts. */
+interface KeyTally {
+  types: Map<string, number>;
+  ids: Map<string, number>;
+}
+
+function countKey(typed: Map<string, KeyTally>, key: string, type: string, id: string, by: number): void {
+  let counts = typed.get(key);
+  if (!counts) typed.set(key, (counts = { types: new Map(), ids: new Map() }));
+  counts.types.set(type, (counts.types.get(type) ?? 0) + by);
+  counts.ids.set(id, (counts.ids.get(id) ?? 0) + by);
+}
+
+function group(map: Map<string, Mention[]>, name: string, mention: Mention): void {
+  const list = map.get(name);
+  if (list) list.push(mention);
+  else map.set(name, [mention]);
 }
 
 function getOrCreate(map: Map<string, Tally>, key: string): Tally {

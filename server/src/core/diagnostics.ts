@@ -6,10 +6,11 @@
  */
 
 import { isWordFinalLetter, matchingKey, matchingKeyWithOffsets } from './arabic';
+import { EDGE, bmpClasses } from './charClass';
 import type { ConfigFile, CorpusConfig, RuleSetting } from './config';
-import { type CorpusIndex, type KnownSurface, TOKEN, tokensOf } from './corpusIndex';
+import { type CorpusIndex, type KnownSurface, hasSignature, signatureTable, tokenBounds, tokenSignature, tokensOf } from './corpusIndex';
 import type { OffsetRange, ParsedDocument, Severity, Span } from './model';
-import { wrapEdits } from './edits';
+import { escapesAt, wrapEdits } from './edits';
 import { floorIndex, isWordCharAt, isWordCharBefore, plainEndToSource, plainRangeToSource, plainToSource } from './text';
 
 /** One text edit of a fix, in the document itself or in one of the corpus's YAML files. */
@@ -113,6 +114,44 @@ export function diagnoseDocument(doc: ParsedDocument, context: DiagnoseContext):
 
 type Push = (code: string, message: string, range: OffsetRange, extra?: Partial<Diagnostic>) => void;
 
+/** Diagnostics an editor is sent for one document at most (VS Code shows 1,000 a file, no more). */
+export const MAX_DIAGNOSTICS_PER_DOCUMENT = 1000;
+
+const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+/**
+ * At most `max` diagnostics, the most severe first, kept in document order, and one more saying
+ * how many were left out: a line of a million stray brackets must not become a million messages
+ * (it was 300 MB of JSON for the editor to throw away). Linear: a bucket per severity.
+ */
+export function limitDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTICS_PER_DOCUMENT): Diagnostic[] {
+  if (diagnostics.length <= max) return diagnostics;
+  const keep = new Uint8Array(diagnostics.length);
+  let kept = 0;
+  for (const severity of SEVERITY_ORDER) {
+    for (let i = 0; i < diagnostics.length && kept < max; i++) {
+      if (diagnostics[i]!.severity === severity) {
+        keep[i] = 1;
+        kept++;
+      }
+    }
+  }
+  const out: Diagnostic[] = [];
+  let firstLeftOut: Diagnostic | undefined;
+  diagnostics.forEach((d, i) => {
+    if (keep[i]) out.push(d);
+    else firstLeftOut ??= d;
+  });
+  const at = firstLeftOut!.range.start;
+  out.push({
+    code: 'too-many-problems',
+    severity: 'info',
+    message: `${diagnostics.length - max} more problems in this document are not shown (the ${max} shown are the most severe); fix these, or run 'corpus-annotator check' for all of them`,
+    range: { start: at, end: at },
+  });
+  return out;
+}
+
 /** Drops what the corpus turned off and sets the severities it chose. */
 export function applyRules<T extends { code: string; severity: Severity }>(diagnostics: T[], rules: ReadonlyMap<string, RuleSetting>): T[] {
   if (rules.size === 0) return diagnostics;
@@ -190,8 +229,8 @@ function checkSpan(doc: ParsedDocument, span: Span, config: CorpusConfig, push: 
 function checkSpanEdges(doc: ParsedDocument, span: Span, config: CorpusConfig, push: Push): void {
   const plain = doc.plainText;
   const text = span.text;
-  const lead = text.length - text.replace(/^[\s\p{P}\p{Z}\p{Cf}]+/u, '').length;
-  const trail = text.length - text.replace(/[\s\p{P}\p{Z}\p{Cf}]+$/u, '').length;
+  const lead = edgeRunAt(text, 0) ? text.length - text.replace(/^[\s\p{P}\p{Z}\p{Cf}]+/u, '').length : 0;
+  const trail = edgeRunAt(text, text.length - 1) ? text.length - text.replace(/[\s\p{P}\p{Z}\p{Cf}]+$/u, '').length : 0;
   if (lead > 0 || trail > 0) {
     const fix = lead + trail < text.length ? moveBrackets(doc, span, span.start + lead, span.end - trail, 'Trim the span') : undefined;
     const where = lead > 0 && trail > 0 ? 'starts and ends' : lead > 0 ? 'starts' : 'ends';
@@ -218,6 +257,16 @@ function checkSpanEdges(doc: ParsedDocument, span: Span, config: CorpusConfig, p
   }
 }
 
+/**
+ * Whether white space or punctuation may stand at `offset` of `text` (the regexes above decide):
+ * false only when the code unit there is outside the surrogates and not of that class, which is
+ * the answer for almost every span without running a regex.
+ */
+function edgeRunAt(text: string, offset: number): boolean {
+  const c = text.charCodeAt(offset);
+  return !(c >= 0 && (c < 0xd800 || c > 0xdfff) && (bmpClasses()[c]! & EDGE) === 0);
+}
+
 function wordStartBefore(plain: string, offset: number): number {
   let i = offset;
   while (i > 0 && isWordCharBefore(plain, i)) i--;
@@ -231,10 +280,14 @@ function wordEndAfter(plain: string, offset: number): number {
 }
 
 /** Whether `prefix` is one proclitic or a run of them (و + ب + ال ...), compared on the matching key. */
+/** The matching keys of a list of proclitics, made once per list. */
+const procliticKeys = new WeakMap<readonly string[], string[]>();
+
 export function isProcliticRun(prefix: string, proclitics: readonly string[]): boolean {
   const key = matchingKey(prefix);
   if (key.length === 0) return false;
-  const keys = proclitics.map(matchingKey).filter((p) => p.length > 0);
+  let keys = procliticKeys.get(proclitics);
+  if (!keys) procliticKeys.set(proclitics, (keys = proclitics.map(matchingKey).filter((p) => p.length > 0)));
   // ok[i]: key.slice(0, i) splits into proclitics.
   const ok = new Array<boolean>(key.length + 1).fill(false);
   ok[0] = true;
@@ -248,42 +301,41 @@ export function isProcliticRun(prefix: string, proclitics: readonly string[]): b
 /**
  * A fix moving the span's brackets so its surface becomes the plain range `[newStart, newEnd)`.
  * Offered only when the text the brackets cross holds no markup, so the edit cannot break
- * neighbouring spans.
+ * neighbouring spans, and when no bracket lands right after a backslash (it would be escaped).
  */
 function moveBrackets(doc: ParsedDocument, span: Span, newStart: number, newEnd: number, title: string): Fix | undefined {
   const edits: FixEdit[] = [];
   const open = span.range.start;
   const close = span.closeBracket;
-  const plainRun = (from: number, to: number): string | undefined => {
+  // The source of a plain range that holds no markup, with where it stands: positions, not text,
+  // decide whether it touches a bracket (a label's `}` right before a `]` reads like a plain `}`).
+  const plainRun = (from: number, to: number): { text: string; start: number; end: number } | undefined => {
     const s = plainToSource(doc.offsets, from);
     const e = plainEndToSource(doc.offsets, to);
-    return e - s === to - from ? doc.source.slice(s, e) : undefined;
+    return e - s === to - from ? { text: doc.source.slice(s, e), start: s, end: e } : undefined;
   };
   if (newStart !== span.start) {
-    const lo = Math.min(newStart, span.start);
-    const hi = Math.max(newStart, span.start);
-    const moved = plainRun(lo, hi);
-    if (moved === undefined) return undefined;
+    const run = plainRun(Math.min(newStart, span.start), Math.max(newStart, span.start));
+    if (run === undefined) return undefined;
+    const moved = run.text;
     if (newStart < span.start) {
-      const at = plainToSource(doc.offsets, newStart);
-      if (at + moved.length !== open) return undefined;
-      edits.push({ file: 'document', range: { start: at, end: open + 1 }, newText: `[${moved}` });
+      if (run.end !== open || escapesAt(doc.source, run.start)) return undefined;
+      edits.push({ file: 'document', range: { start: run.start, end: open + 1 }, newText: `[${moved}` });
     } else {
-      if (doc.source.slice(open + 1, open + 1 + moved.length) !== moved) return undefined;
+      if (run.start !== open + 1 || escapesAt(moved, moved.length)) return undefined;
       edits.push({ file: 'document', range: { start: open, end: open + 1 + moved.length }, newText: `${moved}[` });
     }
   }
   if (newEnd !== span.end) {
-    const lo = Math.min(newEnd, span.end);
-    const hi = Math.max(newEnd, span.end);
-    const moved = plainRun(lo, hi);
-    if (moved === undefined) return undefined;
+    const run = plainRun(Math.min(newEnd, span.end), Math.max(newEnd, span.end));
+    if (run === undefined) return undefined;
+    const moved = run.text;
     const labelText = doc.source.slice(close, span.range.end);
     if (newEnd > span.end) {
-      if (doc.source.slice(span.range.end, span.range.end + moved.length) !== moved) return undefined;
+      if (run.start !== span.range.end || escapesAt(moved, moved.length)) return undefined;
       edits.push({ file: 'document', range: { start: close, end: span.range.end + moved.length }, newText: `${moved}${labelText}` });
     } else {
-      if (doc.source.slice(close - moved.length, close) !== moved) return undefined;
+      if (run.end !== close || escapesAt(doc.source, run.start)) return undefined;
       edits.push({ file: 'document', range: { start: close - moved.length, end: span.range.end }, newText: `${labelText}${moved}` });
     }
   }
@@ -410,81 +462,149 @@ export interface Occurrence {
 }
 
 /** Where known surfaces come from: the corpus index, or one surface (see `oneSurface`). */
-export type SurfaceSource = Pick<CorpusIndex, 'startsSomeSurface' | 'surfacesStartingWith' | 'knownSurface'>;
+export type SurfaceSource = Pick<CorpusIndex, 'startsSomeSurface' | 'surfacesStartingWith' | 'knownSurface'> & Partial<Pick<CorpusIndex, 'firstTokenSignatures'>>;
 
 /** A surface source holding one surface, for "annotate all occurrences of this". */
 export function oneSurface(key: string, type: string | undefined, id: string | undefined): SurfaceSource {
   const tokens = tokensOf(key);
   const surface: KnownSurface = { key, tokens, count: 0, ...(type !== undefined ? { type } : {}), ...(id !== undefined ? { id } : {}) };
+  const signatures = signatureTable(tokens.slice(0, 1));
   return {
     startsSomeSurface: (token) => token === tokens[0],
     surfacesStartingWith: (token) => (token === tokens[0] ? [key] : []),
     knownSurface: (k) => (k === key ? surface : undefined),
+    firstTokenSignatures: () => signatures,
   };
+}
+
+/** Proclitic keys longest first, grouped by their first code unit (built once per list). */
+const procliticsByInitial = new WeakMap<readonly string[], Map<number, string[]>>();
+
+function procliticCandidates(proclitics: readonly string[]): Map<number, string[]> {
+  let byInitial = procliticsByInitial.get(proclitics);
+  if (!byInitial) {
+    byInitial = new Map();
+    for (const p of proclitics.map(matchingKey).filter((k) => k.length > 0).sort((a, b) => b.length - a.length)) {
+      const list = byInitial.get(p.charCodeAt(0));
+      if (list) list.push(p);
+      else byInitial.set(p.charCodeAt(0), [p]);
+    }
+    procliticsByInitial.set(proclitics, byInitial);
+  }
+  return byInitial;
 }
 
 /** Finds, on word boundaries, the occurrences of known surfaces outside every span. */
 export function findMissedMentions(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfig): Occurrence[] {
   const plain = doc.plainText;
   const { key, offsets } = matchingKeyWithOffsets(plain);
-  const tokens: { text: string; start: number; end: number }[] = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(key); m; m = TOKEN.exec(key)) tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  // Token boundaries only: a token's text is sliced when it is looked up and dropped at once.
+  const { count, starts, ends } = tokenBounds(key);
 
   // Top-level spans are sorted and disjoint: an occurrence is outside every span iff it does
   // not overlap the nearest top-level span on either side.
   const rootStarts = doc.roots.map((i) => doc.spans[i]!.start);
+  const overlapsRoot = (j: number, start: number, end: number): boolean => {
+    const span = j >= 0 ? doc.spans[doc.roots[j]!] : undefined;
+    return span !== undefined && span.start < end && start < span.end;
+  };
   const overlapsSpan = (start: number, end: number): boolean => {
     if (rootStarts.length === 0) return false;
     const i = floorIndex(rootStarts, end - 1);
-    for (const j of [i - 1, i]) {
-      const span = j >= 0 ? doc.spans[doc.roots[j]!] : undefined;
-      if (span && span.start < end && start < span.end) return true;
-    }
-    return false;
+    return overlapsRoot(i - 1, start, end) || overlapsRoot(i, start, end);
   };
 
-  const proclitics = config.clitics.proclitics.map(matchingKey).filter((p) => p.length > 0).sort((a, b) => b.length - a.length);
+  // Text that is broken markup (a stray bracket, the rest of a line after an unclosed label) is
+  // no place to annotate: wrapping it tangles the markup further. (Inside `[...]` with no label
+  // it is fine: those brackets are text, and the new span nests inside them.)
+  const inBrokenMarkup = overlapsProblem(doc);
+
+  // Proclitics longest first; only those starting like the token can prefix it.
+  const proclitics = procliticCandidates(config.clitics.proclitics);
   const found: Occurrence[] = [];
   let best: Occurrence | undefined;
   let bestTokens = 0;
   const tryCandidate = (t: number, first: string, skip: number): void => {
     if (!index.startsSomeSurface(first)) return;
-    const token = tokens[t]!;
     for (const surfaceKey of index.surfacesStartingWith(first)) {
       const surface = index.knownSurface(surfaceKey);
-      if (!surface || surface.tokens.length <= bestTokens || t + surface.tokens.length > tokens.length) continue;
+      const length = surface ? surface.tokens.length : 0;
+      if (!surface || length <= bestTokens || t + length > count) continue;
       let match = true;
-      for (let k = 1; k < surface.tokens.length && match; k++) match = tokens[t + k]!.text === surface.tokens[k];
+      for (let k = 1; k < length && match; k++) {
+        const expected = surface.tokens[k]!;
+        match = ends[t + k]! - starts[t + k]! === expected.length && key.startsWith(expected, starts[t + k]!);
+      }
       if (!match) continue;
-      const last = tokens[t + surface.tokens.length - 1]!;
-      const start = offsets[token.start + skip]!;
-      let end = offsets[last.end - 1]! + 1;
+      const start = offsets[starts[t]! + skip]!;
+      let end = offsets[ends[t + length - 1]! - 1]! + 1;
       while (end < plain.length && isCombiningMark(plain.charCodeAt(end))) end++;
       best = { start, end, surface };
-      bestTokens = surface.tokens.length;
+      bestTokens = length;
     }
   };
-  for (let t = 0; t < tokens.length; t++) {
-    const text = tokens[t]!.text;
+  // A candidate's string is made only when its signature (length, first, second and last code
+  // units) is one of a known first token's: most words of a document are no candidate at all.
+  const signatures = index.firstTokenSignatures?.();
+  const mayStart = (length: number, c0: number, c1: number, last: number): boolean => signatures === undefined || hasSignature(signatures, tokenSignature(length, c0, c1, last));
+  // Top-level spans in order, to pass over the tokens that lie wholly inside one: any
+  // occurrence starting there would overlap that span.
+  let root = 0;
+  for (let t = 0; t < count; t++) {
+    const s = starts[t]!;
+    const e = ends[t]!;
+    const plainStart = offsets[s]!;
+    while (root < rootStarts.length && doc.spans[doc.roots[root]!]!.end <= plainStart) root++;
+    if (root < rootStarts.length && rootStarts[root]! <= plainStart && offsets[e - 1]! < doc.spans[doc.roots[root]!]!.end) continue;
+    const length = e - s;
+    const c0 = key.charCodeAt(s);
+    const last = key.charCodeAt(e - 1);
     best = undefined;
     bestTokens = 0;
     // The word as it stands, then with each proclitic run taken off (and the article restored
     // after لل, where it lost its alef: للإقليم = ل + الإقليم).
-    tryCandidate(t, text, 0);
-    for (const p of proclitics) {
-      if (text.length - p.length < 2 || !text.startsWith(p)) continue;
-      tryCandidate(t, text.slice(p.length), p.length);
+    if (mayStart(length, c0, length > 1 ? key.charCodeAt(s + 1) : 0, last)) tryCandidate(t, key.slice(s, e), 0);
+    for (const p of proclitics.get(c0) ?? NONE) {
+      if (length - p.length < 2 || !key.startsWith(p, s)) continue;
+      const rest = s + p.length;
+      if (mayStart(e - rest, key.charCodeAt(rest), key.charCodeAt(rest + 1), last)) tryCandidate(t, key.slice(rest, e), p.length);
       // After لل the surface's alef is not in the text: the occurrence starts at the second ل.
-      if (p.endsWith('لل')) tryCandidate(t, `ا${text.slice(p.length - 1)}`, p.length - 1);
+      if (p.endsWith('لل') && mayStart(e - rest + 2, 0x0627, key.charCodeAt(rest - 1), last)) tryCandidate(t, `ا${key.slice(rest - 1, e)}`, p.length - 1);
     }
     const occurrence = best as Occurrence | undefined;
-    if (occurrence && !overlapsSpan(occurrence.start, occurrence.end)) {
+    if (occurrence && !overlapsSpan(occurrence.start, occurrence.end) && !inBrokenMarkup(occurrence.start, occurrence.end) && !crossesLine(plain, occurrence.start, occurrence.end)) {
       found.push(occurrence);
       t += bestTokens - 1;
     }
   }
   return found;
+}
+
+const NONE: readonly string[] = [];
+
+/** Whether a plain-text range holds a line break: a surface's words matched across lines are no mention (a span stays on one line). */
+function crossesLine(plain: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = plain.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
+}
+
+/** Whether a plain-text range touches a stray bracket or an unclosed span (cheap when there is none). */
+function overlapsProblem(doc: ParsedDocument): (start: number, end: number) => boolean {
+  const problems = doc.problems.filter((p) => p.code === 'unclosed-span' || p.code === 'unmatched-bracket');
+  if (problems.length === 0) return () => false;
+  // Problems are sorted by start; reach[i] is the furthest end among the first i + 1.
+  const starts = problems.map((p) => p.range.start);
+  const reach: number[] = [];
+  let furthest = -1;
+  for (const p of problems) reach.push((furthest = Math.max(furthest, p.range.end)));
+  return (start, end) => {
+    const range = plainRangeToSource(doc, start, end);
+    if (starts[0]! >= range.end) return false;
+    return reach[floorIndex(starts, range.end - 1)]! > range.start;
+  };
 }
 
 function isCombiningMark(c: number): boolean {
@@ -499,8 +619,13 @@ function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: Co
     if (list) list.push(o);
     else byKey.set(o.surface.key, [o]);
   }
-  for (const o of occurrences) {
-    const range = plainRangeToSource(doc, o.start, o.end);
+  const ranges = occurrences.map((o) => plainRangeToSource(doc, o.start, o.end));
+  const rangeOf = new Map(occurrences.map((o, i) => [o, ranges[i]!]));
+  // The "annotate all" edits of a surface, made once and shared by its occurrences' fixes (one
+  // list per occurrence would cost the square of the occurrences).
+  const allEdits = new Map<string, FixEdit[]>();
+  occurrences.forEach((o, i) => {
+    const range = ranges[i]!;
     const label = labelFor(o.surface);
     const text = doc.plainText.slice(o.start, o.end);
     const what = o.surface.count > 0 ? `annotated ${o.surface.count}× in the corpus${o.surface.type ? ` as ${o.surface.type}` : ''}` : `in the catalog${o.surface.id ? ` as '${o.surface.id}'` : ''}`;
@@ -509,13 +634,12 @@ function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: Co
       fixes.push({ title: `Annotate '${text}' as {${label}}`, edits: wrapEdits(range, label, doc.source) });
       const all = byKey.get(o.surface.key)!;
       if (all.length > 1) {
-        fixes.push({
-          title: `Annotate all ${all.length} occurrences of '${text}' in this document as {${label}}`,
-          edits: all.flatMap((other) => wrapEdits(plainRangeToSource(doc, other.start, other.end), label, doc.source)),
-        });
+        let edits = allEdits.get(o.surface.key);
+        if (!edits) allEdits.set(o.surface.key, (edits = all.flatMap((other) => wrapEdits(rangeOf.get(other)!, label, doc.source))));
+        fixes.push({ title: `Annotate all ${all.length} occurrences of '${text}' in this document as {${label}}`, edits });
       }
     }
     push('missed-mention', `'${text}' is ${what}, but not here`, range, { fixes });
-  }
+  });
 }
 

@@ -41,12 +41,7 @@ export function wrapEdits(range: OffsetRange, label: string, source?: string): F
   let open = '[';
   let close = `]{${label}}`;
   if (source !== undefined) {
-    // Escapes pair backslashes from the left: an odd run before an offset leaves one unpaired.
-    const unpaired = (at: number): boolean => {
-      let k = 0;
-      while (at - k > 0 && source.charCodeAt(at - k - 1) === BACKSLASH) k++;
-      return k % 2 === 1;
-    };
+    const unpaired = (at: number): boolean => escapesAt(source, at);
     if (unpaired(start)) {
       if (MARKUP.has(source.charCodeAt(start))) start--;
       else open = '\\[';
@@ -62,14 +57,31 @@ export function wrapEdits(range: OffsetRange, label: string, source?: string): F
   ];
 }
 
+/**
+ * Whether a character written at `at` would be escaped by the backslashes before it: escapes
+ * pair backslashes from the left, so an odd run leaves the last one to escape what follows.
+ */
+export function escapesAt(text: string, at: number): boolean {
+  let k = 0;
+  while (at - k > 0 && text.charCodeAt(at - k - 1) === BACKSLASH) k++;
+  return k % 2 === 1;
+}
+
 const BACKSLASH = 92;
 /** The characters an escape may stand for: `[ ] { } \`. */
 const MARKUP = new Set([91, 93, 123, 125, BACKSLASH]);
 
-/** Applies document edits to a text (edits must not overlap). */
+/**
+ * Applies document edits to a text (edits must not overlap). Inserts at one offset appear in the
+ * order given, as LSP says (`]{ORG}` of one span, then `[` of the next one).
+ */
 export function applyEdits(text: string, edits: readonly FixEdit[]): string {
-  const sorted = edits.filter((e) => e.file === 'document').sort((a, b) => b.range.start - a.range.start || b.range.end - a.range.end);
+  // From the end backwards; of two edits at one place, the later one first, so it ends up after.
+  const sorted = edits
+    .map((edit, index) => ({ edit, index }))
+    .filter(({ edit }) => edit.file === 'document')
+    .sort((a, b) => b.edit.range.start - a.edit.range.start || b.edit.range.end - a.edit.range.end || b.index - a.index);
   let out = text;
-  for (const e of sorted) out = out.slice(0, e.range.start) + e.newText + out.slice(e.range.end);
+  for (const { edit: e } of sorted) out = out.slice(0, e.range.start) + e.newText + out.slice(e.range.end);
   return out;
 }

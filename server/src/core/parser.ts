@@ -7,7 +7,7 @@
  * Nothing here recurses, so any nesting depth is safe.
  */
 
-import type { Attribute, FrontMatter, Label, LabelToken, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
+import type { Attribute, FrontMatter, Label, LabelToken, NamedToken, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
 import { parseFrontMatter } from './frontMatter';
 import { CodePointCounter } from './text';
 import { ENTITY_ID, TYPE_NAME } from './grammar';
@@ -68,6 +68,9 @@ export function parse(source: string): ParsedDocument {
   const skipEnd: number[] = [];
   const skipKind: Skip[] = [];
   const skipSlot: number[] = [];
+
+  /** Type and id names met so far, to share one string per name (see `intern`). */
+  const names = new Map<string, string>();
 
   // Spans by preorder slot; a slot stays empty when its `[` turns out not to open a span.
   const slots: (Span | undefined)[] = [];
@@ -155,7 +158,7 @@ export function parse(source: string): ParsedDocument {
           i = end;
           break;
         }
-        const label = parseLabel(source, i + 1, labelEnd, problems);
+        const label = parseLabel(source, i + 1, labelEnd, problems, names);
         if (label.tokens.length === 0) {
           problems.push({ code: 'empty-label', message: 'the label is empty: give a type or an @id', range: label.range });
         }
@@ -273,9 +276,17 @@ function compact(slots: (Span | undefined)[]): Span[] {
   }
   for (let index = 0; index < spans.length; index++) {
     const span = spans[index]!;
-    span.children = span.children.map((slot) => indexOfSlot[slot]!).filter((child) => child >= 0);
-    span.children.sort((a, b) => a - b);
-    for (const child of span.children) {
+    const children = span.children;
+    if (children.length === 0) continue;
+    // In place: the list is the span's own, made for it while parsing.
+    let kept = 0;
+    for (const slot of children) {
+      const child = indexOfSlot[slot]!;
+      if (child >= 0) children[kept++] = child;
+    }
+    children.length = kept;
+    children.sort((a, b) => a - b);
+    for (const child of children) {
       spans[child]!.parent = index;
       spans[child]!.depth = span.depth + 1;
     }
@@ -300,7 +311,8 @@ function findLabelEnd(source: string, from: number): number {
     const c = source.charCodeAt(i);
     if (isEol(c)) return -1;
     if (inString) {
-      if (c === BACKSLASH) i++;
+      // A backslash escapes the next character, but never a line break: the label stays on its line.
+      if (c === BACKSLASH && !isEol(source.charCodeAt(i + 1))) i++;
       else if (c === QUOTE) inString = false;
     } else if (c === QUOTE && source.charCodeAt(i - 1) === 61 /* = */) {
       inString = true;
@@ -311,14 +323,17 @@ function findLabelEnd(source: string, from: number): number {
   return -1;
 }
 
+/** The tokens of the label being parsed (copied out at its end, so each label's list is exactly its size). */
+const labelTokens: LabelToken[] = [];
+
 /** Splits a label body into tokens and checks them against the label grammar. */
-function parseLabel(source: string, open: number, close: number, problems: SyntaxProblem[]): Label {
-  const label: Label = {
-    range: { start: open, end: close + 1 },
-    bodyRange: { start: open + 1, end: close },
-    attributes: [],
-    tokens: [],
-  };
+function parseLabel(source: string, open: number, close: number, problems: SyntaxProblem[], names: Map<string, string>): Label {
+  // The label is made at the end with all its fields in one literal: adding `type` and `id`
+  // to a made object would give every label a second block of properties.
+  const attributes: Attribute[] = [];
+  let type: NamedToken | undefined;
+  let id: NamedToken | undefined;
+  labelTokens.length = 0;
   const bad = (range: OffsetRange, message: string): void => {
     problems.push({ code: 'bad-label', message, range });
   };
@@ -341,36 +356,58 @@ function parseLabel(source: string, open: number, close: number, problems: Synta
       else if (d === QUOTE && source.charCodeAt(i - 1) === 61) inString = true;
     }
     i = Math.min(i, close);
-    const text = source.slice(start, i);
     const range = { start, end: i };
 
-    if (text.charCodeAt(0) === 64 /* @ */) {
-      label.tokens.push({ kind: 'id', range, text });
-      const name = text.slice(1);
+    if (source.charCodeAt(start) === 64 /* @ */) {
+      const text = intern(names, source.slice(start, i));
+      labelTokens.push({ kind: 'id', range, text });
+      const name = intern(names, text.slice(1));
       if (!ENTITY_ID.test(name)) bad(range, `'${text}' is not a valid @id (letters, digits, _ - . :)`);
-      else if (label.id) bad(range, `a label links to one entity at most; '@${label.id.name}' is already given`);
-      else if (label.attributes.length > 0) bad(range, `the @id comes before attributes`);
-      else label.id = { name, range: { start: start + 1, end: i } };
+      else if (id) bad(range, `a label links to one entity at most; '@${id.name}' is already given`);
+      else if (attributes.length > 0) bad(range, `the @id comes before attributes`);
+      else id = { name, range: { start: start + 1, end: i } };
       continue;
     }
 
+    const text = source.slice(start, i);
     const eq = text.indexOf('=');
     if (eq >= 0) {
-      label.tokens.push({ kind: 'attribute', range, text });
+      labelTokens.push({ kind: 'attribute', range, text });
       const attribute = parseAttribute(text, start, eq);
       if (typeof attribute === 'string') bad(range, attribute);
-      else if (label.attributes.some((a) => a.key === attribute.key)) bad(range, `attribute '${attribute.key}' is given twice`);
-      else label.attributes.push(attribute);
+      else if (attributes.some((a) => a.key === attribute.key)) bad(range, `attribute '${attribute.key}' is given twice`);
+      else attributes.push(attribute);
       continue;
     }
 
-    label.tokens.push({ kind: 'type', range, text });
-    if (!TYPE_NAME.test(text)) bad(range, `'${text}' is not a valid type name (a letter, then letters, digits, _ - .)`);
-    else if (label.type) bad(range, `a label has one type at most; '${label.type.name}' is already given`);
-    else if (label.id || label.attributes.length > 0) bad(range, `the type comes first in a label`);
-    else label.type = { name: text, range };
+    const typeText = intern(names, text);
+    labelTokens.push({ kind: 'type', range, text: typeText });
+    if (!TYPE_NAME.test(typeText)) bad(range, `'${typeText}' is not a valid type name (a letter, then letters, digits, _ - .)`);
+    else if (type) bad(range, `a label has one type at most; '${type.name}' is already given`);
+    else if (id || attributes.length > 0) bad(range, `the type comes first in a label`);
+    else type = { name: typeText, range };
   }
-  return label;
+  const rangeOfLabel = { start: open, end: close + 1 };
+  const bodyRange = { start: open + 1, end: close };
+  const tokens = labelTokens.slice();
+  labelTokens.length = 0;
+  // A type is always taken before an id (an id first makes a later type a bad one): this is the
+  // order the fields were added in before, kept for anything that lists them.
+  if (type && id) return { range: rangeOfLabel, bodyRange, attributes, tokens, type, id };
+  if (type) return { range: rangeOfLabel, bodyRange, attributes, tokens, type };
+  if (id) return { range: rangeOfLabel, bodyRange, attributes, tokens, id };
+  return { range: rangeOfLabel, bodyRange, attributes, tokens };
+}
+
+/**
+ * One string for each distinct type or id name of a document: 20,000 labels then hold a few
+ * dozen strings, not 40,000 copies (and the index's mentions share them too).
+ */
+function intern(names: Map<string, string>, text: string): string {
+  const known = names.get(text);
+  if (known !== undefined) return known;
+  names.set(text, text);
+  return text;
 }
 
 /** Parses `key=value`; returns an error message when it is out of grammar. */

@@ -1,5 +1,6 @@
 /** Small, allocation-light text utilities shared by the parser, diagnostics and exporters. */
 
+import { WORD, WORD_RE, bmpClasses } from './charClass';
 import type { OffsetMap, ParsedDocument } from './model';
 
 /** Index of the last element of a sorted array that is <= value (or 0). */
@@ -137,8 +138,6 @@ export function isLineBreak(c: number): boolean {
   return c === 10 || c === 13;
 }
 
-const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
-
 /** Whether the character (code point) at `offset` is part of a word: a letter, mark or digit. */
 export function isWordCharAt(text: string, offset: number): boolean {
   if (offset < 0 || offset >= text.length) return false;
@@ -149,7 +148,8 @@ export function isWordCharAt(text: string, offset: number): boolean {
   // A low surrogate belongs to the code point that starts one unit earlier.
   if (c >= 0xdc00 && c <= 0xdfff && offset > 0) offset--;
   const cp = text.codePointAt(offset)!;
-  return WORD_CHAR.test(String.fromCodePoint(cp));
+  // The BMP from a table, the rest by regex (WORD_RE: letters, marks, digits).
+  return cp < 0x10000 ? (bmpClasses()[cp]! & WORD) !== 0 : WORD_RE.test(String.fromCodePoint(cp));
 }
 
 /** Whether the character before `offset` is part of a word (surrogate-pair aware). */

@@ -74,6 +74,13 @@ let segmenter: Intl.Segmenter | undefined;
 
 /** UTF-16 length of the grapheme cluster starting at `at` (symbols only: rare enough to segment). */
 function firstCluster(text: string, at: number): number {
+  // Nothing below U+0300 (controls, Latin, punctuation, space) and no Arabic letter extends a
+  // cluster, and no symbol this is asked about is a Prepend: then the cluster is the code point
+  // alone, without a segmenter (which costs a microsecond or two per call).
+  const c = text.charCodeAt(at);
+  const size = c >= 0xd800 && c <= 0xdbff && at + 1 < text.length && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  const next = text.charCodeAt(at + size);
+  if (at + size >= text.length || next < 0x0300 || (next >= 0x0621 && next <= 0x064a)) return size;
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const segment of segmenter.segment(text.slice(at, at + 64))) return segment.segment.length;
   return 1;
@@ -90,6 +97,8 @@ export function tokenize(text: string, boundaries?: Iterable<number>): Token[] {
   let start = -1;
   let kind: Cls.Word | Cls.Punct = Cls.Word;
   let prevDigit = false;
+  /** A joiner (ZWNJ, ZWJ) met between tokens: it belongs to the word that follows, if one does. */
+  let joiner = -1;
   const close = (at: number): void => {
     if (start >= 0) tokens.push({ start, end: at });
     start = -1;
@@ -112,24 +121,32 @@ export function tokenize(text: string, boundaries?: Iterable<number>): Token[] {
     switch (cls) {
       case Cls.Sep:
         close(i);
+        joiner = -1;
         break;
       case Cls.Word:
       case Cls.Digit:
         if (start < 0 || kind !== Cls.Word) {
+          const from = start < 0 && joiner >= 0 ? joiner : i;
           close(i);
-          start = i;
+          start = from;
           kind = Cls.Word;
         }
+        joiner = -1;
         break;
       case Cls.Mark:
         if (start < 0) {
-          start = i;
+          start = joiner >= 0 ? joiner : i;
           kind = Cls.Word;
         }
+        joiner = -1;
         break;
       case Cls.Join:
-        break; // joins whatever token is open; alone it is invisible
+        // Inside a token it joins; before a word it starts that word (a token cut at a span
+        // boundary may begin with one, and must read back the same); alone it is invisible.
+        if (start < 0 && joiner < 0) joiner = i;
+        break;
       default:
+        joiner = -1;
         close(i);
         start = i;
         kind = Cls.Punct;
@@ -170,9 +187,9 @@ function cutAt(tokens: Token[], boundaries: Iterable<number>): Token[] {
 }
 
 /** Sentence-final punctuation. */
-const TERMINATORS = new Set(['.', '!', '?', '؟', '…', '۔', '‼']);
+export const TERMINATORS = new Set(['.', '!', '?', '؟', '…', '۔', '‼']);
 /** Closing quotes and brackets that stay with the sentence they close when written right after it. */
-const CLOSERS = new Set(['»', '”', '’', '"', "'", ')', ']', '}', '›', '」', '』']);
+export const CLOSERS = new Set(['»', '”', '’', '"', "'", ')', ']', '}', '›', '」', '』']);
 
 /**
  * Splits tokens into sentences: `[first, end)` token index ranges. A sentence ends at a line
@@ -187,10 +204,14 @@ export function sentences(text: string, tokens: readonly Token[], keepTogether: 
   let r = 0;
   let first = 0;
   let pending = false;
+  // Only a token as short as a terminator or closer can be one: the rest need no string.
+  let longest = 0;
+  for (const mark of [...TERMINATORS, ...CLOSERS]) longest = Math.max(longest, mark.length);
+  const wordOf = (token: Token): string => (token.end - token.start <= longest ? text.slice(token.start, token.end) : '');
   for (let i = 0; i + 1 < tokens.length; i++) {
     const here = tokens[i]!;
     const next = tokens[i + 1]!;
-    const word = text.slice(here.start, here.end);
+    const word = wordOf(here);
     // Closers carry the end of a sentence only when written right after its terminators.
     pending = TERMINATORS.has(word) || (pending && CLOSERS.has(word) && tokens[i - 1]!.end === here.start);
     let lineBreak = false;
@@ -203,7 +224,7 @@ export function sentences(text: string, tokens: readonly Token[], keepTogether: 
     }
     let end = lineBreak;
     if (!end && pending) {
-      const nextWord = text.slice(next.start, next.end);
+      const nextWord = wordOf(next);
       const continues = TERMINATORS.has(nextWord) || (CLOSERS.has(nextWord) && next.start === here.end);
       end = !continues;
     }

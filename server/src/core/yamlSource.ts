@@ -24,9 +24,12 @@ export function readYaml(text: string, offset = 0, { uniqueKeys = true } = {}): 
   // documents): a CR-only front matter was read as one line. Each lone CR becomes an LF, one
   // unit for one, so every offset still points into the text as written.
   const doc = parseDocument(text.replace(/\r(?!\n)/g, '\n'), {
-    // The core schema: no custom tags, no timestamps or other implicit types beyond JSON's.
+    // The core schema: no custom tags, no timestamps or other implicit types beyond JSON's, and
+    // no YAML 1.1 tags either (`!!binary`, `!!timestamp`, `!!set`, `!!omap`, `!!pairs`): any
+    // tag beyond the core ones is reported ("Unresolved tag"), never interpreted.
     schema: 'core',
     customTags: [],
+    resolveKnownTags: false,
     uniqueKeys,
     prettyErrors: false,
     keepSourceTokens: false,

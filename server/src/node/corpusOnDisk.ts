@@ -34,7 +34,8 @@ export function openCorpus(folder: string): CorpusOnDisk | FileError {
   for (const file of listDocuments(corpus)) {
     const read = readTextFile(file);
     if (isFileError(read)) {
-      unreadable.push(read);
+      // Deleted (or renamed away) since the folder was listed: no longer a document.
+      if (read.code !== 'ENOENT') unreadable.push(read);
       continue;
     }
     const parsed = parse(read.text);

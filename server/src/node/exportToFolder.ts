@@ -50,6 +50,8 @@ export async function exportToFolder(job: ExportJob): Promise<ExportOutcome> {
         return { kind: 'cancelled' };
       }
       const read = readTextFile(file);
+      // Deleted (or renamed away) since the corpus was listed: no longer a document.
+      if (isFileError(read) && read.code === 'ENOENT') continue;
       if (isFileError(read)) {
         staged.abort();
         return { kind: 'unreadable', error: read };

@@ -22,6 +22,8 @@ export interface FileError {
   message: string;
   line?: number;
   column?: number;
+  /** The system's error code (`ENOENT`: the file is gone, e.g. deleted while a corpus was read). */
+  code?: string;
 }
 
 /** Documents larger than this are not read (the hostile-input guard of the reliability issue). */
@@ -35,17 +37,30 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode
  * the line and column where they occur; a BOM is removed and remembered.
  */
 export function decodeUtf8(bytes: Uint8Array, file: string): DecodedText | FileError {
-  const bad = firstInvalidUtf8(bytes);
+  // The platform's strict decoder checks a valid file (the usual case) much faster than a loop
+  // here can; only a file it refuses, or one with a NUL byte, is scanned to say where.
+  let text: string | undefined;
+  if (bytes.indexOf(0) < 0) {
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      text = undefined;
+    }
+  }
+  const bad = text === undefined ? firstInvalidUtf8(bytes) : -1;
   if (bad >= 0) {
     const where = positionOfByte(bytes, bad);
     const what = bytes[bad] === 0 ? 'a NUL byte (binary file?)' : 'bytes that are not valid UTF-8';
     return { file, message: `not a UTF-8 text file: ${what}`, ...where };
   }
-  let text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+  text ??= new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
   const bom = text.charCodeAt(0) === 0xfeff;
   if (bom) text = text.slice(1);
   return { text, bom };
 }
+
+/** Refuses what is not UTF-8 (overlong forms, surrogates, beyond U+10FFFF, cut sequences), as `firstInvalidUtf8` does. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Offset of the first byte that breaks UTF-8 (or is NUL), or -1. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
@@ -98,7 +113,8 @@ export function readTextFile(file: string, maxBytes = MAX_DOCUMENT_BYTES): Decod
     if (stat.size > maxBytes) return { file, message: `too large to read (${(stat.size / 1024 / 1024).toFixed(1)} MB; the limit is ${maxBytes / 1024 / 1024} MB)` };
     return decodeUtf8(fs.readFileSync(file), file);
   } catch (error) {
-    return { file, message: describeFsError(error) };
+    const code = (error as NodeJS.ErrnoException).code;
+    return { file, message: describeFsError(error), ...(code !== undefined ? { code } : {}) };
   }
 }
 

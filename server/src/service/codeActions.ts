@@ -33,6 +33,8 @@ export interface CodeActionRequest {
   range: Range;
   diagnostics: LspDiagnostic[];
   only?: string[];
+  /** Asked on its own (the editor's light bulb follows the cursor), not by the user. */
+  automatic?: boolean;
 }
 
 export function codeActions(workspace: Workspace, request: CodeActionRequest, token?: CancellationToken): CodeAction[] {
@@ -88,8 +90,10 @@ export function codeActions(workspace: Workspace, request: CodeActionRequest, to
     if (here.length > 0) {
       actions.push({ title: `Annotate all ${here.length / 2} other occurrences of '${span.text}' in this document as {${label}}`, kind: ActionKind.annotateAll, edit: toEdit(here) });
     }
-    const corpusEdit = corpusOccurrenceEdit(workspace, state, key, type, span.label.id?.name, label, token);
-    if (corpusEdit.count > 0) {
+    // The corpus-wide edit reads every document of the corpus (seconds for 10,000 of them), and
+    // an editor asks for code actions on every cursor move: it is offered when the user asks.
+    const corpusEdit = request.automatic ? undefined : corpusOccurrenceEdit(workspace, state, key, type, span.label.id?.name, label, token);
+    if (corpusEdit && corpusEdit.count > 0) {
       actions.push({ title: `Annotate all ${corpusEdit.count} other occurrences of '${span.text}' in the corpus (${corpusEdit.documents} documents) as {${label}}`, kind: ActionKind.annotateAll, edit: corpusEdit.edit });
     }
   }

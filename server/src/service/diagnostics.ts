@@ -2,7 +2,7 @@
 
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { ConfigProblem } from '../core/config';
-import { type Diagnostic, diagnoseDocument } from '../core/diagnostics';
+import { type Diagnostic, diagnoseDocument, limitDiagnostics } from '../core/diagnostics';
 import { SOURCE, toRange, toSeverity } from './convert';
 import type { CorpusState, PositionMapper, Workspace } from './workspace';
 
@@ -17,7 +17,7 @@ export function coreDiagnostics(workspace: Workspace, uri: string): Diagnostic[]
 export function toLspDiagnostics(workspace: Workspace, uri: string, diagnostics: Diagnostic[]): LspDiagnostic[] {
   const mapper = workspace.positions(uri);
   if (!mapper) return [];
-  return diagnostics.map((d) => {
+  return limitDiagnostics(diagnostics).map((d) => {
     const out: LspDiagnostic = { range: toRange(mapper, d.range), severity: toSeverity(d.severity), code: d.code, source: SOURCE, message: d.message };
     if (d.related && d.related.length > 0) {
       out.relatedInformation = d.related.flatMap((r) => {

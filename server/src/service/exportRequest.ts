@@ -34,6 +34,13 @@ export async function exportCorpusRequest(workspace: Workspace, params: ExportPa
   if (given.nested === 'outermost' || given.nested === 'columns') options.nested = given.nested;
 
   const documents = listDocuments(state.loaded);
+  // A report per percent, not per document: 10,000 notifications would cost the export itself.
+  const percent = (done: number): number => Math.floor((done * 100) / Math.max(documents.length, 1));
+  const report = onProgress
+    ? (done: number): void => {
+        if (percent(done) !== percent(done - 1)) onProgress(done, documents.length);
+      }
+    : undefined;
   let outcome;
   try {
     outcome = await exportToFolder({
@@ -44,7 +51,7 @@ export async function exportCorpusRequest(workspace: Workspace, params: ExportPa
       options,
       outDir: outDir!,
       force: params.force === true,
-      ...(onProgress ? { onProgress: (done: number) => onProgress(done, documents.length) } : {}),
+      ...(report ? { onProgress: report } : {}),
       ...(isCancelled ? { isCancelled } : {}),
     });
   } catch (error) {

@@ -90,14 +90,18 @@ export function mentionLocations(workspace: Workspace, state: CorpusState, menti
   const out: MentionLocation[] = [];
   for (const docId of [...byDoc.keys()].sort()) {
     if (token?.isCancellationRequested) break;
-    const parsed = state.index.parsed(docId);
+    // A location needs only the mention's range; a preview needs the plain text, so a parse
+    // (the index keeps no parse of a document on disk).
+    const parsed = withPreview ? state.index.parsed(docId) : undefined;
     const mapper = workspace.positions(docId);
-    if (!parsed || !mapper) continue;
+    if ((withPreview && !parsed) || !mapper) continue;
     for (const m of byDoc.get(docId)!.sort((a, b) => a.range.start - b.range.start)) {
-      const span = parsed.spans[m.spanIndex];
-      if (!span) continue;
-      const location: MentionLocation = { uri: docId, range: toRange(mapper, span.contentRange) };
-      if (withPreview) location.preview = preview(parsed.plainText, span.start, span.end);
+      const location: MentionLocation = { uri: docId, range: toRange(mapper, m.contentRange) };
+      if (parsed) {
+        const span = parsed.spans[m.spanIndex];
+        if (!span) continue;
+        location.preview = preview(parsed.plainText, span.start, span.end);
+      }
       out.push(location);
     }
   }

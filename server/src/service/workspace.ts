@@ -105,7 +105,6 @@ export class Workspace {
   encoding: PositionEncoding = 'utf-16';
   readonly corpora = new Map<string, CorpusState>();
   private readonly open = new Map<string, OpenDocument>();
-  private readonly lineIndexes = new WeakMap<ParsedDocument, LineIndex>();
   /** Errors met while indexing (unreadable documents, broken corpus.yaml), by file URI. */
   readonly fileErrors = new Map<string, FileError>();
 
@@ -170,12 +169,15 @@ export class Workspace {
     }
     const read = readTextFile(file);
     if (isFileError(read)) {
-      this.fileErrors.set(uri, read);
+      // A file deleted (or renamed away) since it was listed is simply gone, not unreadable.
+      if (read.code === 'ENOENT') this.fileErrors.delete(uri);
+      else this.fileErrors.set(uri, read);
       state.index.remove(uri);
       return;
     }
     this.fileErrors.delete(uri);
-    state.index.update(uri, parse(read.text));
+    // A document on disk: the index keeps its mentions and text, not the parse (memory).
+    state.index.update(uri, parse(read.text), false);
   }
 
   forgetCorpus(folder: string): void {
@@ -284,8 +286,11 @@ export class Workspace {
   positions(uri: string): PositionMapper | undefined {
     const open = this.open.get(uri)?.document;
     if (open) return this.documentMapper(open);
-    const parsed = this.parsed(uri);
-    if (parsed) return this.lineIndexMapper(parsed);
+    // An indexed document: its line starts, without parsing it again.
+    for (const state of this.corpora.values()) {
+      const lines = state.index.lineIndex(uri);
+      if (lines) return mapperOf(lines, this.encoding);
+    }
     for (const state of this.corpora.values()) {
       if (state.configUri === uri) return this.textMapper(state.loaded.configText);
       if (state.loaded.entitiesFile !== undefined && pathToUri(state.loaded.entitiesFile) === uri) return this.textMapper(state.loaded.entitiesText ?? '');
@@ -306,12 +311,6 @@ export class Workspace {
 
   private documentMapper(document: TextDocument): PositionMapper {
     return encodedMapper(document, (line) => documentLine(document, line), this.encoding);
-  }
-
-  private lineIndexMapper(parsed: ParsedDocument): PositionMapper {
-    let index = this.lineIndexes.get(parsed);
-    if (!index) this.lineIndexes.set(parsed, (index = new LineIndex(parsed.source)));
-    return mapperOf(index, this.encoding);
   }
 }
 

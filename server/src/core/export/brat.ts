@@ -95,6 +95,10 @@ export class BratExporter extends BaseExporter {
     }
 
     const lf = toLf(record.text);
+    if (lf.text.charCodeAt(0) === 0xfeff) {
+      // brat's tools (and our import) take a leading U+FEFF of a .txt for a byte order mark.
+      issues.add('warning', doc.parsed.offsets.sourceStarts[0] ?? 0, 'the text starts with U+FEFF, which brat and import read as a byte order mark: it will not come back');
+    }
     const counter = new CodePointCounter(lf.text);
     const lines: string[] = [];
     let t = 0;
@@ -132,7 +136,12 @@ export class BratExporter extends BaseExporter {
           lines.push(`N${++n}\tReference ${id} ${bratDbName(key)}:${value}\t${name}`);
         }
       }
-      if (span.note !== undefined) lines.push(`#${++notes}\tAnnotatorNotes ${id}\t${field(span.note)}`);
+      if (span.note !== undefined) {
+        const note = field(span.note);
+        // A tab would end the field: say so rather than change the note unseen.
+        if (note !== span.note) issues.add('warning', at, `the note's tabs are written as spaces: a brat note is one field of one line`);
+        lines.push(`#${++notes}\tAnnotatorNotes ${id}\t${note}`);
+      }
       this.usedTypes.add(span.type);
     }
     return [

@@ -24,6 +24,8 @@ export class ConllExporter extends BaseExporter {
 
     // tags[depth][token]
     const tags: string[][] = [];
+    const names = new Map<string, [string, string, string, string]>();
+    const ends = new Map<string, string>();
     let k = 0;
     const byStart = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
     for (const span of byStart) {
@@ -36,29 +38,53 @@ export class ConllExporter extends BaseExporter {
         continue;
       }
       const column = (tags[columns ? span.depth : 0] ??= []);
+      const [b, i_, e, s_] = tagsOf(names, span.type);
       for (let i = k; i < last; i++) {
         const single = last - k === 1;
-        const prefix = bioes ? (single ? 'S' : i === k ? 'B' : i === last - 1 ? 'E' : 'I') : i === k ? 'B' : 'I';
-        column[i] = `${prefix}-${span.type}`;
+        column[i] = bioes ? (single ? s_ : i === k ? b : i === last - 1 ? e : i_) : i === k ? b : i_;
       }
     }
 
     this.stats.tokens += tokens.length;
     for (const token of tokens) if (token.cut) this.stats.cutTokens++;
     const roots: SpanRecord[] = record.spans.filter((s) => s.depth === 0);
+    // Pieces joined once at the end: a line per token would otherwise be a few strings each.
     const parts: string[] = ['-DOCSTART- O\n\n'];
+    const outer = tags[0];
     for (const [first, end] of sentences(text, tokens, roots)) {
-      let block = '';
       for (let i = first; i < end; i++) {
         const token = tokens[i]!;
-        let line = text.slice(token.start, token.end);
+        parts.push(text.slice(token.start, token.end));
         let depth = tags.length;
         while (depth > 1 && tags[depth - 1]![i] === undefined) depth--;
-        for (let d = 0; d < Math.max(depth, 1); d++) line += ' ' + (tags[d]?.[i] ?? 'O');
-        block += line + '\n';
+        if (depth <= 1) {
+          const tag = outer?.[i];
+          parts.push(tag === undefined ? OUTSIDE_LINE_END : lineEnd(ends, tag));
+          continue;
+        }
+        let line = '';
+        for (let d = 0; d < depth; d++) line += ' ' + (tags[d]?.[i] ?? 'O');
+        parts.push(line + '\n');
       }
-      parts.push(block + '\n');
+      parts.push('\n');
     }
     return [[CONLL_FILE, parts.join('')]];
   }
+}
+
+/** The B-, I-, E- and S- tags of a type, made once per document and type. */
+function tagsOf(names: Map<string, [string, string, string, string]>, type: string): [string, string, string, string] {
+  let tags = names.get(type);
+  if (!tags) names.set(type, (tags = [`B-${type}`, `I-${type}`, `E-${type}`, `S-${type}`]));
+  return tags;
+}
+
+/** What ends the line of a token outside every entity (most tokens). */
+const OUTSIDE_LINE_END = ' O\n';
+
+/** ` TAG` and the line break after a token, made once per document and tag. */
+function lineEnd(ends: Map<string, string>, tag: string): string {
+  let end = ends.get(tag);
+  if (end === undefined) ends.set(tag, (end = ` ${tag}\n`));
+  return end;
 }

@@ -11,6 +11,7 @@
  */
 
 import { type ImportedSpan, type ImportResult, Issues, type SourceFile } from './model';
+import { CLOSERS, TERMINATORS } from '../tokenizer';
 
 export type ConllScheme = 'auto' | 'iob1' | 'iob2' | 'bioes';
 
@@ -39,6 +40,8 @@ const BIDI_MARKS = /[\u200e\u200f\u061c]/g;
 
 const NO_SPACE_BEFORE = new Set(['،', '؛', ',', ';', '.', ':', '!', '?', '؟', ')', ']', '}', '»', '”', '’', '%', '…']);
 const NO_SPACE_AFTER = new Set(['(', '[', '{', '«', '“', '‘']);
+/** A token the tokenizer would join to the token before it, were there no space between them. */
+const JOINS_BACK = /^[\p{M}\u200c\u200d\u2060\u00ad]/u;
 
 export function importConll(files: SourceFile[], options: ConllImportOptions, result: ImportResult): void {
   for (const file of files) readFile(file, options, result);
@@ -46,8 +49,9 @@ export function importConll(files: SourceFile[], options: ConllImportOptions, re
 
 function readFile(file: SourceFile, options: ConllImportOptions, result: ImportResult): void {
   const issues = new Issues(result, file.path);
-  // documents -> sentences -> rows
+  // documents -> sentences -> rows; `declared[d]`: the line of the -DOCSTART- that opened it.
   const documents: Row[][][] = [[]];
+  const declared: (number | undefined)[] = [undefined];
   let sentence: Row[] = [];
   const endSentence = (): void => {
     if (sentence.length > 0) documents[documents.length - 1]!.push(sentence);
@@ -63,7 +67,12 @@ function readFile(file: SourceFile, options: ConllImportOptions, result: ImportR
     const fields = text.split(/[ \t]+/);
     if (fields[0] === '-DOCSTART-') {
       endSentence();
-      if (documents[documents.length - 1]!.length > 0) documents.push([]);
+      // Every -DOCSTART- opens a document, an empty one too (an exported empty document comes
+      // back); the implicit document before the first one is dropped when it holds nothing.
+      if (documents[documents.length - 1]!.length > 0 || declared[declared.length - 1] !== undefined) {
+        documents.push([]);
+        declared.push(i + 1);
+      } else declared[declared.length - 1] = i + 1;
       continue;
     }
     if (fields.length < 2) {
@@ -96,11 +105,20 @@ function readFile(file: SourceFile, options: ConllImportOptions, result: ImportR
   const stray = { count: 0, line: 0, example: '' };
   const perDocument = options.sentencesPerDocument;
   const chunks: Row[][][] = [];
-  for (const doc of documents) {
-    if (doc.length === 0) continue;
-    if (perDocument && perDocument > 0) for (let k = 0; k < doc.length; k += perDocument) chunks.push(doc.slice(k, k + perDocument));
-    else chunks.push(doc);
-  }
+  const chunkLines: number[] = [];
+  documents.forEach((doc, d) => {
+    if (doc.length === 0) {
+      if (declared[d] !== undefined) {
+        chunks.push(doc);
+        chunkLines.push(declared[d]);
+      }
+      return;
+    }
+    for (let k = 0; k < doc.length; k += perDocument && perDocument > 0 ? perDocument : doc.length) {
+      chunks.push(doc.slice(k, perDocument && perDocument > 0 ? k + perDocument : doc.length));
+      chunkLines.push(doc[k]![0]!.line);
+    }
+  });
   const stem = file.name.replace(/\.[^./]*$/, '');
   const width = String(chunks.length).length;
   chunks.forEach((sentences, d) => {
@@ -111,8 +129,21 @@ function readFile(file: SourceFile, options: ConllImportOptions, result: ImportR
       if (text !== '') text += '\n';
       const starts: number[] = [];
       const ends: number[] = [];
+      // Spacing decides where the sentence splitter ends sentences, and this line must stay one
+      // sentence: after terminators, a closing quote or bracket written right after them keeps
+      // the sentence going, one after a space ends it there, unless an (outermost) entity holds
+      // the two together. So such a closer is glued, except where an entity already holds it.
+      const outermost = decode(rows.map((r) => r.tags[0] ?? OUTSIDE), scheme);
+      const together = (k: number): boolean => outermost.some(([first, last]) => first <= k && k + 1 <= last);
+      let ending = false;
       rows.forEach((row, k) => {
-        if (k > 0 && !NO_SPACE_BEFORE.has(row.token) && !NO_SPACE_AFTER.has(rows[k - 1]!.token)) text += ' ';
+        let space = k > 0 && !NO_SPACE_BEFORE.has(row.token) && !NO_SPACE_AFTER.has(rows[k - 1]!.token);
+        const closer = ending && CLOSERS.has(row.token);
+        if (closer) space = together(k - 1);
+        // A token that starts with a combining mark or a joiner would cling to the one before it.
+        if (k > 0 && JOINS_BACK.test(row.token)) space = true;
+        ending = TERMINATORS.has(row.token) || (closer && !space);
+        if (space) text += ' ';
         starts.push(text.length);
         text += row.token;
         ends.push(text.length);
@@ -131,7 +162,7 @@ function readFile(file: SourceFile, options: ConllImportOptions, result: ImportR
         }
       }
     }
-    result.documents.push({ name, text, spans, meta: {}, where: { file: file.path, line: sentences[0]![0]!.line } });
+    result.documents.push({ name, text, spans, meta: {}, where: { file: file.path, line: chunkLines[d]! } });
   });
   if (stray.count > 0) {
     issues.warning(stray.line, `${stray.example} starts an entity (${scheme.toUpperCase()} starts entities with ${scheme === 'bioes' ? 'B- or S-' : 'B-'}); read as its start${stray.count > 1 ? `, as are ${stray.count - 1} more like it` : ''}`);

@@ -96,6 +96,11 @@ function jsonElements(file: SourceFile, issues: Issues): { value: unknown; line:
       issues.error(startLine, 'not valid JSON: the array is not closed by ]');
       return out;
     }
+    if (i === start && text[i] !== ',') {
+      // A `}` where a task should start: nothing to parse and no way past it (this looped forever).
+      issues.error(startLine, `not valid JSON: unexpected '${text[i]}' where a task should start`);
+      return out;
+    }
     const slice = text.slice(start, i).trimEnd();
     try {
       out.push({ value: JSON.parse(slice), line: startLine });

@@ -109,14 +109,8 @@ function isSpace(ch: string): boolean {
  */
 export function normalize(result: ImportResult): void {
   for (const doc of result.documents) {
-    if (doc.text.charCodeAt(0) === 0xfeff) {
-      // A leading U+FEFF would be read back as a byte order mark, not as text.
-      doc.text = doc.text.slice(1);
-      for (const span of doc.spans) {
-        span.start = Math.max(0, span.start - 1);
-        span.end = Math.max(0, span.end - 1);
-      }
-    }
+    // A leading U+FEFF is kept: renderDocument writes a front matter fence before it, so that it
+    // is not read back as a byte order mark.
     const spans: ImportedSpan[] = [];
     for (const span of doc.spans) {
       const issue = (message: string, severity: 'error' | 'warning' = 'error'): void => {

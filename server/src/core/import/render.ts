@@ -25,16 +25,21 @@ export function renderLabel(span: Pick<ImportedSpan, 'type' | 'id' | 'attributes
 /** A front matter fence at the start of a text would be read as front matter. */
 const FENCE = /^---[ \t]*(\r\n|\n|\r|$)/;
 
+/** What a text may not start with unless front matter stands before it: a fence, or U+FEFF (read as a BOM). */
+function needsFrontMatter(text: string): boolean {
+  return FENCE.test(text) || text.charCodeAt(0) === 0xfeff;
+}
+
 /**
  * The annotated text of a document: front matter (when it has metadata, or when its text starts
- * with a `---` line that would otherwise be read as a fence), then the text with literal
+ * with a `---` line or a U+FEFF that would otherwise be read as a fence or a BOM), then the text with literal
  * brackets, braces and backslashes escaped and the spans written inline. Spans must be
  * normalized (sorted, nested, on one line each).
  */
 export function renderDocument(doc: ImportedDocument): string {
   const eol = /\r\n|\n|\r/.exec(doc.text)?.[0] ?? '\n';
   let out = '';
-  if (Object.keys(doc.meta).length > 0 || FENCE.test(doc.text)) {
+  if (Object.keys(doc.meta).length > 0 || needsFrontMatter(doc.text)) {
     const yaml = Object.keys(doc.meta).length > 0 ? stringify(doc.meta, { lineWidth: 0 }) : '';
     out += `---${eol}${eol === '\n' ? yaml : yaml.replace(/\n/g, eol)}---${eol}`;
   }

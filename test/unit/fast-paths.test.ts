@@ -1,0 +1,446 @@
+/**
+ * The performance work's fast paths against what they replace: character tables against the
+ * Unicode regexes, the hand-written tokenizer against the TOKEN regex, missed-mention search
+ * against the straightforward algorithm, the incremental index against one built afresh.
+ * Each must give exactly the same answers, on varied and on generated text.
+ */
+
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { matchingKey, matchingKeyWithOffsets } from '../../server/src/core/arabic';
+import { EDGE, EDGE_RE, SPACE, SPACE_RE, WORD, WORD_RE, bmpClasses, hasClass } from '../../server/src/core/charClass';
+import { type CorpusConfig, loadConfig } from '../../server/src/core/config';
+import { CorpusIndex, type KnownSurface, TOKEN, hasSignature, signatureOf, signatureTable, tokenBounds, tokenSignature } from '../../server/src/core/corpusIndex';
+import { type Occurrence, type SurfaceSource, diagnoseDocument, findMissedMentions } from '../../server/src/core/diagnostics';
+import type { ParsedDocument } from '../../server/src/core/model';
+import { parse } from '../../server/src/core/parser';
+import { floorIndex, isWordCharAt } from '../../server/src/core/text';
+import { decodeUtf8 } from '../../server/src/node/files';
+
+const SEED = 20240611;
+
+/** Text pieces that stress the classes: Arabic with marks, digits, white space of every kind, astral and lone surrogates. */
+const PIECES = [
+  'قال',
+  'العِرَاقُ',
+  'داعـــش',
+  'إقليم',
+  'ديالى',
+  'المشتركة',
+  'وال',
+  'لل',
+  'ISIS',
+  'U.S.',
+  '2014',
+  '٣٫٥',
+  '،',
+  '؛',
+  '«',
+  '»',
+  '.',
+  '-',
+  '"',
+  '[',
+  ']{',
+  ' ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\u00a0',
+  '\u1680',
+  '\u2003',
+  '\u2028',
+  '\u202f',
+  '\u3000',
+  '\ufeff',
+  '\u200c',
+  '\u200d',
+  '\u200e',
+  '\u061c',
+  '\u0651',
+  '\u0300',
+  '😀',
+  '👨‍👩‍👧',
+  '🇮🇶',
+  '𝐀𝐁',
+  '𝟘',
+  '\ud800',
+  '\udc00',
+  '\udc00\ud800',
+  'x\u0301',
+];
+
+const textArb = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((parts) => parts.join(''));
+
+function regexTokens(text: string): [number, number][] {
+  return [...text.matchAll(TOKEN)].map((m) => [m.index!, m.index! + m[0].length]);
+}
+
+function boundTokens(text: string): [number, number][] {
+  const { count, starts, ends } = tokenBounds(text);
+  return Array.from({ length: count }, (_, i) => [starts[i]!, ends[i]!]);
+}
+
+describe('fast paths: character classes', () => {
+  it('the BMP table agrees with the regexes on every code unit', () => {
+    const table = bmpClasses();
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      // A lone surrogate is a code point of its own to a `u` regex: in none of the classes.
+      const expected = (WORD_RE.test(ch) ? WORD : 0) | (SPACE_RE.test(ch) ? SPACE : 0) | (EDGE_RE.test(ch) ? EDGE : 0);
+      if (table[c] !== expected) assert.fail(`U+${c.toString(16)}: table ${table[c]}, regexes ${expected}`);
+    }
+  });
+
+  it('code points outside the BMP go to the regexes', () => {
+    for (const ch of ['😀', '𝐀', '𝟘', '\u{10100}', '\u{E0020}', '\u{1F3FD}']) {
+      const cp = ch.codePointAt(0)!;
+      assert.equal(hasClass(cp, WORD), WORD_RE.test(ch), ch);
+      assert.equal(hasClass(cp, SPACE), SPACE_RE.test(ch), ch);
+      assert.equal(hasClass(cp, EDGE), EDGE_RE.test(ch), ch);
+    }
+  });
+
+  it('isWordCharAt agrees with the regex at every offset, surrogates included', () => {
+    const reference = (text: string, offset: number): boolean => {
+      if (offset < 0 || offset >= text.length) return false;
+      let at = offset;
+      const c = text.charCodeAt(at);
+      if (c >= 0xdc00 && c <= 0xdfff && at > 0) at--;
+      return /[\p{L}\p{M}\p{N}]/u.test(String.fromCodePoint(text.codePointAt(at)!));
+    };
+    fc.assert(
+      fc.property(textArb, (text) => {
+        for (let i = -1; i <= text.length; i++) assert.equal(isWordCharAt(text, i), reference(text, i), `${JSON.stringify(text)} at ${i}`);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+});
+
+describe('fast paths: tokens of a matching key', () => {
+  it('tokenBounds finds the tokens the TOKEN regex finds, on every piece', () => {
+    for (const piece of [...PIECES, '', PIECES.join(''), PIECES.join(' ')]) assert.deepEqual(boundTokens(piece), regexTokens(piece), JSON.stringify(piece));
+  });
+
+  it('tokenBounds finds the tokens the TOKEN regex finds, on generated text', () => {
+    fc.assert(
+      fc.property(textArb, (text) => assert.deepEqual(boundTokens(text), regexTokens(text))),
+      { seed: SEED, numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => assert.deepEqual(boundTokens(text), regexTokens(text))),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('tokenBounds grows its arrays past the first thousand tokens', () => {
+    const text = 'و ، '.repeat(2000);
+    assert.deepEqual(boundTokens(text), regexTokens(text));
+  });
+
+  it('matchingKeyWithOffsets gives the key matchingKey gives, and where each unit came from', () => {
+    const reference = (text: string): number[] => {
+      const offsets: number[] = [];
+      for (let i = 0; i < text.length; i++) if (matchingKey(text[i]!).length > 0) offsets.push(i);
+      return [...offsets, text.length];
+    };
+    fc.assert(
+      fc.property(textArb, (text) => {
+        const { key, offsets } = matchingKeyWithOffsets(text);
+        assert.equal(key, matchingKey(text));
+        assert.deepEqual([...offsets], reference(text));
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('a signature table never says no to a token it holds', () => {
+    fc.assert(
+      fc.property(fc.array(textArb.filter((t) => t.length > 0), { minLength: 1, maxLength: 20 }), (tokens) => {
+        const table = signatureTable(tokens);
+        for (const t of tokens) {
+          assert.ok(hasSignature(table, signatureOf(t)));
+          assert.equal(signatureOf(t), tokenSignature(t.length, t.charCodeAt(0), t.length > 1 ? t.charCodeAt(1) : 0, t.charCodeAt(t.length - 1)));
+        }
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+});
+
+// --- missed mentions against the straightforward search --------------------------------------
+
+const CONFIG_YAML = `types: [PER, ORG, GPE]
+entities:
+  isis: { type: ORG, name: داعش, aliases: [الدولة الإسلامية] }
+  krg: { type: GPE, name: إقليم كوردستان, aliases: [الإقليم] }
+  ap: { type: ORG, name: د ب ا }
+`;
+
+/**
+ * What findMissedMentions does without its fast paths: every token from the TOKEN regex, every
+ * proclitic tried, for a document without markup problems.
+ */
+function referenceMissedMentions(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfig): Occurrence[] {
+  const plain = doc.plainText;
+  const { key, offsets } = matchingKeyWithOffsets(plain);
+  const tokens = [...key.matchAll(TOKEN)].map((m) => ({ text: m[0], start: m.index!, end: m.index! + m[0].length }));
+  const rootStarts = doc.roots.map((i) => doc.spans[i]!.start);
+  const overlapsSpan = (start: number, end: number): boolean => {
+    if (rootStarts.length === 0) return false;
+    const i = floorIndex(rootStarts, end - 1);
+    for (const j of [i - 1, i]) {
+      const span = j >= 0 ? doc.spans[doc.roots[j]!] : undefined;
+      if (span && span.start < end && start < span.end) return true;
+    }
+    return false;
+  };
+  const isMark = (c: number): boolean => (c >= 0x064b && c <= 0x0652) || c === 0x0670 || c === 0x0640;
+  const proclitics = config.clitics.proclitics.map(matchingKey).filter((p) => p.length > 0).sort((a, b) => b.length - a.length);
+  const found: Occurrence[] = [];
+  for (let t = 0; t < tokens.length; t++) {
+    let best: Occurrence | undefined;
+    let bestTokens = 0;
+    const tryCandidate = (first: string, skip: number): void => {
+      if (!index.startsSomeSurface(first)) return;
+      for (const surfaceKey of index.surfacesStartingWith(first)) {
+        const surface = index.knownSurface(surfaceKey);
+        if (!surface || surface.tokens.length <= bestTokens || t + surface.tokens.length > tokens.length) continue;
+        let match = true;
+        for (let k = 1; k < surface.tokens.length && match; k++) match = tokens[t + k]!.text === surface.tokens[k];
+        if (!match) continue;
+        const last = tokens[t + surface.tokens.length - 1]!;
+        let end = offsets[last.end - 1]! + 1;
+        while (end < plain.length && isMark(plain.charCodeAt(end))) end++;
+        best = { start: offsets[tokens[t]!.start + skip]!, end, surface };
+        bestTokens = surface.tokens.length;
+      }
+    };
+    const text = tokens[t]!.text;
+    tryCandidate(text, 0);
+    for (const p of proclitics) {
+      if (text.length - p.length < 2 || !text.startsWith(p)) continue;
+      tryCandidate(text.slice(p.length), p.length);
+      if (p.endsWith('لل')) tryCandidate(`ا${text.slice(p.length - 1)}`, p.length - 1);
+    }
+    // Nor across a line break: a span cannot be written there.
+    const crossesLine = (o: Occurrence): boolean => /[\n\r]/.test(plain.slice(o.start, o.end));
+    if (best && !overlapsSpan(best.start, best.end) && !crossesLine(best)) {
+      found.push(best);
+      t += bestTokens - 1;
+    }
+  }
+  return found;
+}
+
+const SURFACES = ['داعش', 'العراق', 'إقليم كوردستان', 'الإقليم', 'الخفاجي', 'قيادة العمليات المشتركة', 'د ب ا', 'ISIS', 'الدولة الإسلامية'];
+const WORDS = ['قال', 'في', 'إن', 'وزارة', 'العمليات', 'قيادة', 'و', 'ب', 'لل', 'بال', 'فال', '،', '.', '«', '»', '3', '٣', '😀', '\u200c', 'ـ', 'ISISx'];
+const PROCLITICS = ['', '', '', 'و', 'ب', 'ل', 'وال', 'بال', 'ف', 'وب'];
+
+/** A piece of annotated text: words, surfaces (maybe behind proclitics, maybe with marks), spans, nesting. */
+const pieceArb = fc.oneof(
+  fc.constantFrom(...WORDS),
+  fc.tuple(fc.constantFrom(...PROCLITICS), fc.constantFrom(...SURFACES), fc.boolean()).map(([p, s, marked]) => p + (marked ? s.replace(/([\u0627-\u064a])/, '$1\u064e') : s)),
+  fc.tuple(fc.constantFrom(...PROCLITICS), fc.constantFrom(...SURFACES), fc.constantFrom('PER', 'ORG', 'GPE', 'ORG @isis')).map(([p, s, l]) => `${p}[${s}]{${l}}`),
+  fc.tuple(fc.constantFrom(...SURFACES), fc.constantFrom(...SURFACES)).map(([a, b]) => `[[${a}]{ORG} في ${b}]{GPE}`),
+);
+const docArb = fc.array(fc.tuple(pieceArb, fc.constantFrom(' ', ' ', ' ', '\n', '، ', '')), { maxLength: 30 }).map((parts) => parts.map(([p, s]) => p + s).join(''));
+
+describe('fast paths: missed mentions', () => {
+  const config = loadConfig(CONFIG_YAML).config;
+
+  it('finds what the straightforward search finds, with the index and with one surface', () => {
+    fc.assert(
+      fc.property(fc.array(docArb, { minLength: 1, maxLength: 4 }), docArb, (others, text) => {
+        const doc = parse(text);
+        fc.pre(doc.problems.length === 0);
+        const index = new CorpusIndex(config);
+        others.forEach((other, i) => index.update(`other${i}`, parse(other), i % 2 === 0));
+        index.update('doc', doc);
+        const simple = (o: Occurrence[]): [number, number, string][] => o.map((x) => [x.start, x.end, x.surface.key]);
+        assert.deepEqual(simple(findMissedMentions(doc, index, config)), simple(referenceMissedMentions(doc, index, config)));
+        // Without the signature table (a source that has none) the answers are the same.
+        const plain: SurfaceSource = { startsSomeSurface: (t) => index.startsSomeSurface(t), surfacesStartingWith: (t) => index.surfacesStartingWith(t), knownSurface: (k) => index.knownSurface(k) };
+        assert.deepEqual(simple(findMissedMentions(doc, plain, config)), simple(referenceMissedMentions(doc, index, config)));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('the fix annotating all occurrences of a surface lists each of them once', () => {
+    const index = new CorpusIndex(config);
+    index.update('a', parse('[العراق]{GPE}\n'));
+    const text = 'العراق و العراق والعراق بالعراق\n'.repeat(50);
+    const doc = parse(text);
+    index.update('doc', doc);
+    const missed = diagnoseDocument(doc, { docId: 'doc', index }).filter((d) => d.code === 'missed-mention');
+    assert.equal(missed.length, 200);
+    for (const d of missed) {
+      const all = d.fixes!.find((f) => f.title.startsWith('Annotate all'))!;
+      assert.equal(all.edits.length, 400);
+      assert.equal(new Set(all.edits.map((e) => `${e.range.start}:${e.newText}`)).size, 400);
+    }
+  });
+});
+
+// --- the incremental index against one built afresh ---------------------------------------------
+
+/** Everything the index answers, in a form that does not depend on the order of updates. */
+function snapshot(index: CorpusIndex): unknown {
+  const keys = [...index.keys()].sort();
+  const surfaces: Record<string, KnownSurface | undefined> = {};
+  const allKeys = new Set(keys);
+  for (const key of [...SURFACES.map((s) => matchingKey(s)), 'داعش', 'الاقليم', 'د ب ا']) allKeys.add(key);
+  for (const key of allKeys) {
+    const surface = index.knownSurface(key);
+    // A tie between types is broken by which came first, which depends on the order of updates
+    // (as it always has): then only the rest of the answer is compared.
+    const counts = [...index.typeCounts(key).values()];
+    const tied = counts.filter((c) => c === Math.max(...counts)).length > 1;
+    surfaces[key] = surface && tied ? { key: surface.key, tokens: surface.tokens, count: surface.count } : surface;
+  }
+  const mentions = (list: Iterable<{ docId: string; spanIndex: number; key: string; text: string; type?: string; id?: string }>): string[] =>
+    [...list].map((m) => `${m.docId}#${m.spanIndex}:${m.key}:${m.text}:${m.type ?? ''}:${m.id ?? ''}`).sort();
+  return {
+    documents: [...index.documentIds()].sort(),
+    keys: keys.map((key) => ({ key, count: index.countOfKey(key), types: [...index.typeCounts(key)].sort(), mentions: mentions(index.mentionsOfKey(key)) })),
+    surfaces,
+    entities: ['isis', 'krg', 'ap'].map((id) => [index.countOfEntity(id), mentions(index.mentionsOfEntity(id))]),
+    types: ['PER', 'ORG', 'GPE'].map((type) => [index.countOfType(type), mentions(index.mentionsOfType(type))]),
+    first: [...allKeys].map((key) => [key, index.startsSomeSurface(key.split(' ')[0]!), [...index.surfacesStartingWith(key.split(' ')[0]!)].sort()]),
+  };
+}
+
+describe('fast paths: the incremental index', () => {
+  const config = loadConfig(CONFIG_YAML).config;
+  const op = fc.oneof(
+    fc.tuple(fc.constant('update' as const), fc.integer({ min: 0, max: 3 }), docArb, fc.boolean()),
+    fc.tuple(fc.constant('remove' as const), fc.integer({ min: 0, max: 3 }), fc.constant(''), fc.constant(true)),
+  );
+
+  it('answers after any updates and removals as an index built from the final documents', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 12 }), (ops) => {
+        const index = new CorpusIndex(config);
+        const final = new Map<string, [string, boolean]>();
+        for (const [kind, n, text, retain] of ops) {
+          const docId = `d${n}`;
+          if (kind === 'remove') {
+            index.remove(docId);
+            final.delete(docId);
+          } else {
+            index.update(docId, parse(text), retain);
+            final.set(docId, [text, retain]);
+          }
+          // Ask in between, so stale cached answers would show.
+          snapshot(index);
+        }
+        const fresh = new CorpusIndex(config);
+        for (const [docId, [text]] of final) fresh.update(docId, parse(text));
+        assert.deepEqual(snapshot(index), snapshot(fresh));
+        // The signature table holds every known first token.
+        const table = index.firstTokenSignatures();
+        for (const key of index.keys()) if (index.knownSurface(key)) assert.ok(hasSignature(table, signatureOf(index.knownSurface(key)!.tokens[0]!)), key);
+        // A document given without its parse comes back parsed the same, mentions and all.
+        for (const [docId, [text, retain]] of final) {
+          assert.equal(index.retains(docId), retain);
+          assert.equal(index.source(docId), text);
+          const again = index.parsed(docId)!;
+          assert.deepEqual(again.spans.map((s) => [s.start, s.end, s.text, s.range, s.contentRange]), parse(text).spans.map((s) => [s.start, s.end, s.text, s.range, s.contentRange]));
+          for (const m of index.mentionsIn(docId)) assert.deepEqual(m.contentRange, again.spans[m.spanIndex]!.contentRange);
+        }
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
+  it('a new configuration re-types documents kept with and without their parse', () => {
+    const index = new CorpusIndex(config);
+    index.update('kept', parse('[داعش]{@isis} و[العراق]{GPE}\n'));
+    index.update('disk', parse('[داعش]{@isis}\n'), false);
+    index.setConfig(loadConfig(CONFIG_YAML.replace('type: ORG, name: داعش', 'type: PER, name: داعش')).config);
+    assert.deepEqual([...index.typeCounts('داعش')], [['PER', 2]]);
+    assert.equal(index.retains('kept'), true);
+    assert.equal(index.retains('disk'), false);
+  });
+});
+
+describe('fast paths: grapheme clusters of symbols', function () {
+  this.timeout(20000);
+  it('no symbol forms a cluster with a following character below U+0300 or an Arabic letter', () => {
+    // The tokenizer skips the segmenter in exactly these cases; the segmenter must agree.
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const after = [' ', 'a', '.', '\n', '\u00ad', '\u0621', 'ب', '\u064a'];
+    const symbols: string[] = [];
+    for (let c = 0x2000; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) symbols.push(String.fromCharCode(c));
+    for (let c = 0x1f000; c < 0x1fb00; c += 3) symbols.push(String.fromCodePoint(c));
+    for (const symbol of symbols) {
+      for (const next of after) {
+        const first = segmenter.segment(symbol + next)[Symbol.iterator]().next().value!.segment;
+        if (first !== symbol) assert.fail(`U+${symbol.codePointAt(0)!.toString(16)} joins ${JSON.stringify(next)}`);
+      }
+    }
+  });
+});
+
+describe('fast paths: reading UTF-8', () => {
+  /** What decodeUtf8 checked byte by byte before it asked the platform's strict decoder first. */
+  function firstInvalid(bytes: Uint8Array): number {
+    let i = 0;
+    while (i < bytes.length) {
+      const b = bytes[i]!;
+      if (b === 0) return i;
+      if (b < 0x80) {
+        i++;
+        continue;
+      }
+      const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+      if (need < 0) return i;
+      const min = [0, 0x80, 0x800, 0x10000][need]!;
+      let cp = b & (0x3f >> need);
+      for (let k = 1; k <= need; k++) {
+        const c = bytes[i + k];
+        if (c === undefined || (c & 0xc0) !== 0x80) return i;
+        cp = (cp << 6) | (c & 0x3f);
+      }
+      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+      i += need + 1;
+    }
+    return -1;
+  }
+
+  /** Valid text, then a few bytes changed: cut sequences, overlong forms, surrogates, NULs. */
+  const bytesArb = fc
+    .tuple(
+      textArb.map((t) => t.replace(/[\ud800-\udfff]/g, '')),
+      fc.array(fc.tuple(fc.nat(), fc.constantFrom(0x00, 0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xe0, 0xed, 0xa0, 0xef, 0xf0, 0xf4, 0xf5, 0xff)), { maxLength: 3 }),
+      fc.boolean(),
+    )
+    .map(([text, changes, bom]) => {
+      const bytes = Buffer.from((bom ? '\ufeff' : '') + text, 'utf8');
+      for (const [at, value] of changes) if (bytes.length > 0) bytes[at % bytes.length] = value;
+      return new Uint8Array(bytes);
+    });
+
+  it('decodeUtf8 accepts and refuses what the byte-by-byte check does, and says where', () => {
+    fc.assert(
+      fc.property(bytesArb, (bytes) => {
+        const result = decodeUtf8(bytes, 'f.txt');
+        const bad = firstInvalid(bytes);
+        if (bad >= 0) {
+          assert.ok('message' in result, 'refused');
+          const prefix = new TextDecoder().decode(bytes.subarray(0, bad));
+          const lines = prefix.split(/\r\n|\r|\n/);
+          assert.equal((result as { line: number }).line, lines.length);
+          return;
+        }
+        assert.ok('text' in result, 'accepted');
+        const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+        assert.equal(result.text, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+        assert.equal(result.bom, text.charCodeAt(0) === 0xfeff);
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+  });
+});
