@@ -74,6 +74,13 @@ describe('regressions found by fuzzing', () => {
     }
   });
 
+  it('moving brackets compares positions, not text (an inner label\'s } reads like a plain })', () => {
+    // Trimming the outer spans' '}' moved their ']' before the inner label's '}'.
+    const found = fixesOf('[[[ا\\}]{ORG}]{ORG}]{ORG}\n');
+    assert.deepEqual(found.map((d) => d.code), ['span-whitespace', 'span-whitespace', 'span-whitespace']);
+    for (const fixed of found.flatMap((d) => d.fixed)) assert.deepEqual(parse(fixed).problems, [], fixed);
+  });
+
   it('no missed mention is reported inside broken markup (the rest of a line after an unclosed label)', () => {
     // Annotating there wrapped text that is part of a broken label, tangling it further.
     const found = fixesOf('[الخفاجي]{PER @khafaji قال الخفاجي\n');
@@ -167,5 +174,12 @@ describe('regressions found by fuzzing', () => {
     // 'ا ب' annotated elsewhere matched 'ا' + line break + 'ب': its fix wrapped two lines in one span.
     const found = fixesOf('[ا ب]{PER} ثم ا\nب\n');
     assert.deepEqual(found.map((d) => d.code), []);
+  });
+
+  it('corpus.yaml held in an editor is measured in UTF-8, as the file on disk is', () => {
+    // 4.7 million Arabic letters: 9 MB on disk (refused) but under 8 million UTF-16 units (read).
+    const text = `# ${'ا'.repeat(4_700_000)}\ntypes: [PER]\n`;
+    assert.deepEqual(loadConfig(text).problems.map((p) => p.code), ['config-too-large']);
+    assert.deepEqual(loadConfig(`# ${'ا'.repeat(4_000_000)}\ntypes: [PER]\n`).problems, []);
   });
 });
