@@ -334,8 +334,8 @@ async function corpusRows(source: Source, config: CorpusConfig, tmp: string): Pr
     // Into the temp folder (this machine's disk), and when there is one into a memory file
     // system too: creating a file costs this VM's disk about half a millisecond, which brat's
     // 20,000 files alone turn into seconds; the second row is the tool's own share.
-    const places: [string, string][] = [[tmp, 'temp folder']];
-    if (fs.existsSync(SHM)) places.push([fs.mkdtempSync(path.join(SHM, 'corpus-annotator-bench-')), `${SHM}, in memory`]);
+    const places: [string, string][] = [[tmp, 'the temp folder (disk)']];
+    if (fs.existsSync(SHM)) places.push([fs.mkdtempSync(path.join(SHM, 'corpus-annotator-bench-')), `${SHM} (memory)`]);
     for (const format of ['conll', 'brat'] as const) {
       for (const [parent, where] of places) {
         const out = path.join(parent, `${source.name}-export-${format}`);
@@ -347,7 +347,7 @@ async function corpusRows(source: Source, config: CorpusConfig, tmp: string): Pr
         const rate = mb / seconds;
         const key = parent === tmp ? `export_${format}_MBps` : `export_${format}_memory_MBps`;
         record(source, key, rate);
-        row(source, '4', `export to ${format}, into the ${where}`, '>= 20 MB/s', `${rate.toFixed(1)} MB/s`, rate >= 20, `${((seconds * 1000) / base).toFixed(0)}x`, `${result.documents} documents, ${result.files} files`);
+        row(source, '4', `export to ${format}, into ${where}`, '>= 20 MB/s', `${rate.toFixed(1)} MB/s`, rate >= 20, `${((seconds * 1000) / base).toFixed(0)}x`, `${result.documents} documents, ${result.files} files`);
         fs.rmSync(out, { recursive: true, force: true });
         const after = client.rss();
         if (after) record(source, `${key.replace(/_MBps$/, '')}_rssMB`, after.now);
@@ -467,11 +467,10 @@ async function referencesRow(source: Source, client: BenchClient, folder: string
     found = locations.length;
   }
   const p95 = percentile(times, 95);
-  const worst = Math.max(...times);
   record(source, 'referencesFirstMs', times[0]!);
   record(source, 'referencesP95Ms', p95);
   record(source, 'referencesCount', found);
-  row(source, '3', `references to the most frequent entity, p95 of ${runs} (pass: the first call too)`, '< 300 ms', ms(p95), worst < 300, '', `${linked ? `@${target.key}` : `'${target.key}'`}, ${found} locations; first call ${ms(times[0]!)}`);
+  row(source, '3', `references to the most frequent entity, p95 of ${runs} (pass: the first call too)`, '< 300 ms', ms(p95), p95 < 300 && times[0]! < 300, '', `${linked ? `@${target.key}` : `'${target.key}'`}, ${found} locations; first call ${ms(times[0]!)}`);
 }
 
 // --- main ----------------------------------------------------------------------------------------------
