@@ -65,6 +65,11 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 /** Runs the CLI on this process's arguments and streams, setting its exit code. */
 export function runFromProcess(): void {
+  // A reader that stops early (`check | head`) closes the pipe: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   main(process.argv.slice(2), {
     cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),

@@ -131,6 +131,16 @@ describe('corpus-annotator check', () => {
     assert.equal(code, 1);
   });
 
+  it('exits quietly when its reader stops early (check | head)', () => {
+    // Far more output than a pipe buffers, so the CLI is still writing when head has gone.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-epipe-'));
+    fs.writeFileSync(path.join(dir, 'corpus.yaml'), 'types: { ORG: {} }\n');
+    fs.writeFileSync(path.join(dir, 'a.txt'), ']'.repeat(20000) + '\n');
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" check --format json | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`], { cwd: dir, encoding: 'utf8' });
+    assert.equal(result.stderr, '', 'no crash report');
+    assert.match(result.stdout, /^status 1$/m, 'the exit status still says there are errors');
+  });
+
   it('documents everything in --help', () => {
     const { code, stdout } = run(CHECK, 'check', '--help');
     assert.equal(code, 0);
