@@ -15,19 +15,11 @@ import {
   type WorkspaceSymbol,
   WorkspaceSymbolRequest,
 } from 'vscode-languageclient/node';
-import { LinkEditRequest, type TypeInfo, WordAtRequest } from '../../server/src/protocol';
+import { ActionKind, LinkEditRequest, type TypeInfo, WordAtRequest } from '../../server/src/protocol';
 import { type Swatches, solidColor } from './colors';
 import { type Span, type SpanStore, isAnnotated, spanAt } from './spans';
 import { note, pick, warn } from './ui';
 
-/** The server's refactor kinds (server/src/service/codeActions.ts ActionKind). */
-const Kind = {
-  annotate: 'refactor.rewrite.annotate',
-  remove: 'refactor.rewrite.annotate.remove',
-  changeType: 'refactor.rewrite.annotate.changeType',
-  link: 'refactor.rewrite.annotate.link',
-  annotateAll: 'refactor.rewrite.annotate.all',
-} as const;
 
 /** Diagnostics of this source are ours ("Next Problem" walks only these). */
 const SOURCE = 'corpus-annotator';
@@ -134,7 +126,7 @@ export class AnnotationCommands {
     const wanted = (a: LspCodeAction): boolean => titleNames(a.title, 'Annotate selection as ', type.key);
     const edits: LspWorkspaceEdit[] = [];
     for (const range of targets) {
-      const action = (await this.codeActions(document, range, Kind.annotate)).find(wanted);
+      const action = (await this.codeActions(document, range, ActionKind.annotate)).find(wanted);
       if (action?.edit) edits.push(action.edit);
     }
     if (document.version !== version) return false; // the user typed meanwhile: the edits are stale
@@ -149,13 +141,13 @@ export class AnnotationCommands {
   // --- change, remove, link, annotate all -----------------------------------------------------
 
   async removeAnnotation(editor: vscode.TextEditor): Promise<boolean> {
-    const action = (await this.codeActions(editor.document, emptyAt(editor.selection.active), Kind.remove))[0];
+    const action = (await this.codeActions(editor.document, emptyAt(editor.selection.active), ActionKind.remove))[0];
     if (!action?.edit) return noSpan();
     return this.apply(action.edit);
   }
 
   async changeType(editor: vscode.TextEditor, typeKey?: string): Promise<boolean> {
-    const actions = await this.codeActions(editor.document, emptyAt(editor.selection.active), Kind.changeType);
+    const actions = await this.codeActions(editor.document, emptyAt(editor.selection.active), ActionKind.changeType);
     if (actions.length === 0) return noSpan();
     let key = typeKey;
     if (key === undefined) {
@@ -217,7 +209,7 @@ export class AnnotationCommands {
   async annotateAll(editor: vscode.TextEditor, scope?: 'document' | 'corpus'): Promise<boolean> {
     const here = editor.document.uri.fsPath;
     // "In the corpus" that finds nothing beyond this document is "in this document" again.
-    const actions = (await this.codeActions(editor.document, emptyAt(editor.selection.active), Kind.annotateAll)).filter(
+    const actions = (await this.codeActions(editor.document, emptyAt(editor.selection.active), ActionKind.annotateAll)).filter(
       (a, _, all) => all.length === 1 || !a.title.includes(' in the corpus ') || Object.keys(a.edit?.changes ?? {}).some((target) => vscode.Uri.parse(target).fsPath !== here),
     );
     if (actions.length === 0) {

@@ -7,6 +7,18 @@
 import { RequestType } from 'vscode-languageserver-protocol';
 import type { Location, Position, Range, WorkspaceEdit } from 'vscode-languageserver-protocol';
 
+/**
+ * The code action kinds of the server's annotation refactors. The client's commands ask for one
+ * family with `only` (e.g. "Remove Annotation" asks for `remove`) and apply what comes back.
+ */
+export const ActionKind = {
+  annotate: 'refactor.rewrite.annotate',
+  remove: 'refactor.rewrite.annotate.remove',
+  changeType: 'refactor.rewrite.annotate.changeType',
+  link: 'refactor.rewrite.annotate.link',
+  annotateAll: 'refactor.rewrite.annotate.all',
+} as const;
+
 /** A declared entity type, as the client shows it. */
 export interface TypeInfo {
   key: string;

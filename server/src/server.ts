@@ -24,8 +24,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CORPUS_FILE } from './core/discovery';
 import { listDocuments } from './node/files';
-import { CorpusDocumentRequest, ExportRequest, LinkEditRequest, MentionsRequest, SpansRequest, StatisticsRequest, WordAtRequest } from './protocol';
-import { ActionKind, codeActions } from './service/codeActions';
+import { ActionKind, CorpusDocumentRequest, ExportRequest, LinkEditRequest, MentionsRequest, SpansRequest, StatisticsRequest, WordAtRequest } from './protocol';
+import { codeActions } from './service/codeActions';
 import { completion } from './service/completion';
 import { linkEdit, mentions, spans, statistics, wordAt } from './service/corpusRequests';
 import { configDiagnostics, coreDiagnostics, toLspDiagnostics } from './service/diagnostics';

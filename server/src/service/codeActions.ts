@@ -15,15 +15,8 @@ import { SOURCE, spanAt, toRange } from './convert';
 import { coreDiagnostics } from './diagnostics';
 import { syncCorpus } from './navigation';
 import type { CorpusState, Workspace } from './workspace';
+import { ActionKind } from '../protocol';
 
-/** Code action kinds of the refactors, so a client can ask for one family (`only`). */
-export const ActionKind = {
-  annotate: 'refactor.rewrite.annotate',
-  remove: 'refactor.rewrite.annotate.remove',
-  changeType: 'refactor.rewrite.annotate.changeType',
-  link: 'refactor.rewrite.annotate.link',
-  annotateAll: 'refactor.rewrite.annotate.all',
-} as const;
 
 /** How many "Link to" actions to offer at most (a catalog may be huge). */
 const MAX_LINK_ACTIONS = 12;
