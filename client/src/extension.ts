@@ -6,13 +6,22 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  type ErrorHandler,
+  ErrorAction,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
 import { CorpusDocumentRequest } from '../../server/src/protocol';
 import { Swatches } from './colors';
 import { AnnotationCommands } from './commands';
 import { type DecorationSnapshot, Decorations, toggleDimming } from './decorations';
 import { type EntityNode, EntitiesProvider, VIEW_ID } from './entitiesView';
 import { type ExportArgs, type ExportOutcome, exportCorpus } from './exportCommand';
+import { RestartPolicy } from './restartPolicy';
 import { LANGUAGE_ID, SpanStore } from './spans';
 import { SpanCountStatus } from './statusBar';
 import { activeQuickPick } from './ui';
@@ -41,12 +50,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
+  const restarts = new RestartPolicy();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: LANGUAGE_ID },
       { scheme: 'file', pattern: '**/corpus.yaml' },
     ],
     diagnosticCollectionName: 'corpus-annotator',
+    errorHandler: restartOnCrash(restarts),
   };
   client = new LanguageClient('corpusAnnotator', 'Corpus Annotator', serverOptions, clientOptions);
   await client.start();
@@ -88,6 +99,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
     ...commands.register(),
     vscode.commands.registerCommand('corpusAnnotator.toggleMarkupDimming', () => toggleDimming()),
     vscode.commands.registerCommand('corpusAnnotator.refreshEntities', () => entities.refresh()),
+    vscode.commands.registerCommand('corpusAnnotator.restartServer', async () => {
+      restarts.reset();
+      await started.restart();
+    }),
     vscode.commands.registerCommand('corpusAnnotator.exportCorpus', (args?: ExportArgs) => exportCorpus(started, args)),
   );
   await updateHasCorpus();
@@ -100,6 +115,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
     statusBar: status.item,
     activeQuickPick,
     exportCorpus: (args) => exportCorpus(started, args),
+  };
+}
+
+const RESTART_COMMAND = 'Restart Language Server';
+
+/** A dead server is started again (see RestartPolicy); the user hears of it only when it is not. */
+function restartOnCrash(restarts: RestartPolicy): ErrorHandler {
+  return {
+    // A failed write to a dead server is followed by the close event: let the close decide.
+    error: () => ({ action: ErrorAction.Continue, handled: true }),
+    closed: () => {
+      if (restarts.crashed()) return { action: CloseAction.Restart, message: 'The Corpus Annotator server stopped; restarting it.', handled: true };
+      void vscode.window
+        .showErrorMessage(
+          `The Corpus Annotator server crashed ${restarts.maxRestarts + 1} times in ${restarts.windowMs / 60_000} minutes and is not restarted; its log is in the Output panel.`,
+          RESTART_COMMAND,
+        )
+        .then((choice) => choice && vscode.commands.executeCommand('corpusAnnotator.restartServer'));
+      return { action: CloseAction.DoNotRestart, handled: true };
+    },
   };
 }
 
