@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parse } from '../../server/src/core/parser';
+import { labelTokenAt, labelTokens, parse } from '../../server/src/core/parser';
 import { plainRangeToSource, sourceToPlain } from '../../server/src/core/text';
 
 /** A span as tests compare it: surface, offsets in both units, label parts, depth. */
@@ -86,11 +86,14 @@ describe('parser', () => {
       assert.equal(text.slice(span.label.range.start, span.label.range.end), '{PER @k r=v}');
       assert.equal(text.slice(span.label.type!.range.start, span.label.type!.range.end), 'PER');
       assert.equal(text.slice(span.label.id!.range.start, span.label.id!.range.end), 'k');
-      assert.deepEqual(span.label.tokens.map((t) => [t.kind, text.slice(t.range.start, t.range.end)]), [
+      assert.equal(span.label.tokenCount, 3);
+      assert.deepEqual(labelTokens(text, span.label).map((t) => [t.kind, text.slice(t.range.start, t.range.end)]), [
         ['type', 'PER'],
         ['id', '@k'],
         ['attribute', 'r=v'],
       ]);
+      assert.equal(labelTokenAt(text, span.label, text.indexOf('@k') + 1)?.text, '@k');
+      assert.equal(labelTokenAt(text, span.label, text.indexOf('ab')), undefined);
     });
 
     it('every surface equals the plain-text slice at its offsets', () => {

@@ -197,7 +197,7 @@ function checkSpan(doc: ParsedDocument, span: Span, config: CorpusConfig, push: 
     const fix = addEntityFix(label.id.name, label.type?.name, span.text, config);
     push('unknown-entity', `'@${label.id.name}' is not in the catalog`, label.id.range, fix ? { fixes: [fix] } : undefined);
   }
-  if (!label.type && label.tokens.length > 0 && (!label.id || (entity && entity.type === undefined))) {
+  if (!label.type && label.tokenCount > 0 && (!label.id || (entity && entity.type === undefined))) {
     const why = label.id ? `entity '${label.id.name}' has no type in the catalog` : 'a label needs a type or an @id';
     push('bad-label', `the span has no type: ${why}`, label.range);
   }

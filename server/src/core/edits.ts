@@ -15,8 +15,9 @@ export function removeSpanEdits(span: Span): FixEdit[] {
 export function setTypeEdits(span: Span, type: string): FixEdit[] {
   const written = span.label.type;
   if (written) return [{ file: 'document', range: written.range, newText: type }];
-  const at = span.label.bodyRange.start;
-  const empty = span.label.bodyRange.end === at;
+  // The body lies between the label's braces.
+  const at = span.label.range.start + 1;
+  const empty = span.label.range.end - 1 === at;
   return [{ file: 'document', range: { start: at, end: at }, newText: empty ? type : `${type} ` }];
 }
 
@@ -26,8 +27,8 @@ export function setIdEdits(span: Span, id: string): FixEdit[] {
   if (written) return [{ file: 'document', range: written.range, newText: id }];
   const label = span.label;
   if (label.type) return [{ file: 'document', range: { start: label.type.range.end, end: label.type.range.end }, newText: ` @${id}` }];
-  const at = label.bodyRange.start;
-  return [{ file: 'document', range: { start: at, end: at }, newText: label.bodyRange.end === at ? `@${id}` : `@${id} ` }];
+  const at = label.range.start + 1;
+  return [{ file: 'document', range: { start: at, end: at }, newText: label.range.end - 1 === at ? `@${id}` : `@${id} ` }];
 }
 
 /**

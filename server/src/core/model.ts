@@ -45,16 +45,14 @@ export interface NamedToken {
 
 /** The `{...}` after a span's content. */
 export interface Label {
-  /** From `{` to `}` inclusive. */
+  /** From `{` to `}` inclusive (the body lies between the braces). */
   range: OffsetRange;
-  /** Between the braces. */
-  bodyRange: OffsetRange;
   type?: NamedToken;
   id?: NamedToken;
   /** Attributes in the order written, `note` included. */
-  attributes: Attribute[];
-  /** Every token in order, including ones the grammar rejected. */
-  tokens: LabelToken[];
+  attributes: readonly Attribute[];
+  /** How many tokens the body has, including ones the grammar rejected (`labelTokens` lists them). */
+  tokenCount: number;
 }
 
 /** An annotated span: `[` content `]{label}`. */
@@ -79,7 +77,7 @@ export interface Span {
   /** Index of the enclosing span in `ParsedDocument.spans`, or -1. */
   parent: number;
   /** Indices of the directly nested spans in `ParsedDocument.spans`. */
-  children: number[];
+  children: readonly number[];
 }
 
 /** The YAML block between `---` lines at the start of a document. */

@@ -38,8 +38,14 @@ interface OpenBracket {
   skip: number;
   /** Slot the span will take in preorder. */
   slot: number;
-  /** Slots of completed spans directly inside it. */
+  /** Slots of completed spans directly inside it (NO_CHILDREN until the first). */
   children: number[];
+}
+
+/** Notes a completed span inside `open`; a span's list of children is made at its first child. */
+function addChild(open: OpenBracket, slot: number): void {
+  if (open.children === NO_CHILDREN) open.children = [slot];
+  else open.children.push(slot);
 }
 
 /** Whether `c` ends a line. */
@@ -80,7 +86,7 @@ export function parse(source: string): ParsedDocument {
   const abandon = (open: OpenBracket): void => {
     skipEnd[open.skip] = skipStart[open.skip]!;
     const parent = stack[stack.length - 1];
-    if (parent) for (const child of open.children) parent.children.push(child);
+    if (parent) for (const child of open.children) addChild(parent, child);
   };
 
   const closeLine = (): void => {
@@ -124,7 +130,7 @@ export function parse(source: string): ParsedDocument {
         break;
       }
       case OPEN_BRACKET:
-        stack.push({ offset: i, skip: skipStart.length, slot: slots.length, children: [] });
+        stack.push({ offset: i, skip: skipStart.length, slot: slots.length, children: NO_CHILDREN });
         slots.push(undefined);
         skipStart.push(i);
         skipEnd.push(i + 1);
@@ -159,7 +165,7 @@ export function parse(source: string): ParsedDocument {
           break;
         }
         const label = parseLabel(source, i + 1, labelEnd, problems, names);
-        if (label.tokens.length === 0) {
+        if (label.tokenCount === 0) {
           problems.push({ code: 'empty-label', message: 'the label is empty: give a type or an @id', range: label.range });
         }
         slots[open.slot] = {
@@ -180,7 +186,8 @@ export function parse(source: string): ParsedDocument {
         skipEnd.push(labelEnd + 1);
         skipKind.push(Skip.Close);
         skipSlot.push(open.slot);
-        stack[stack.length - 1]?.children.push(open.slot);
+        const parent = stack[stack.length - 1];
+        if (parent) addChild(parent, open.slot);
         i = labelEnd + 1;
         break;
       }
@@ -276,9 +283,9 @@ function compact(slots: (Span | undefined)[]): Span[] {
   }
   for (let index = 0; index < spans.length; index++) {
     const span = spans[index]!;
-    const children = span.children;
-    if (children.length === 0) continue;
-    // In place: the list is the span's own, made for it while parsing.
+    if (span.children.length === 0) continue;
+    // In place: a non-empty list is the span's own, made for it while parsing.
+    const children = span.children as number[];
     let kept = 0;
     for (const slot of children) {
       const child = indexOfSlot[slot]!;
@@ -323,17 +330,22 @@ function findLabelEnd(source: string, from: number): number {
   return -1;
 }
 
-/** The tokens of the label being parsed (copied out at its end, so each label's list is exactly its size). */
-const labelTokens: LabelToken[] = [];
+/** Lists shared by every label without attributes and every span without children (never written to). */
+const NO_ATTRIBUTES: Attribute[] = Object.freeze([]) as unknown as Attribute[];
+const NO_CHILDREN: number[] = Object.freeze([]) as unknown as number[];
 
-/** Splits a label body into tokens and checks them against the label grammar. */
-function parseLabel(source: string, open: number, close: number, problems: SyntaxProblem[], names: Map<string, string>): Label {
+/**
+ * Splits a label body into tokens and checks them against the label grammar. The tokens
+ * themselves are handed to `collect` only when asked for (see `labelTokens`): a parse keeps what
+ * the rest of the core reads, and a 1 MB document has 20,000 labels.
+ */
+function parseLabel(source: string, open: number, close: number, problems: SyntaxProblem[], names: Map<string, string>, collect?: LabelToken[]): Label {
   // The label is made at the end with all its fields in one literal: adding `type` and `id`
   // to a made object would give every label a second block of properties.
-  const attributes: Attribute[] = [];
+  let attributes = NO_ATTRIBUTES;
   let type: NamedToken | undefined;
   let id: NamedToken | undefined;
-  labelTokens.length = 0;
+  let tokenCount = 0;
   const bad = (range: OffsetRange, message: string): void => {
     problems.push({ code: 'bad-label', message, range });
   };
@@ -356,47 +368,53 @@ function parseLabel(source: string, open: number, close: number, problems: Synta
       else if (d === QUOTE && source.charCodeAt(i - 1) === 61) inString = true;
     }
     i = Math.min(i, close);
-    const range = { start, end: i };
+    tokenCount++;
 
     if (source.charCodeAt(start) === 64 /* @ */) {
-      const text = intern(names, source.slice(start, i));
-      labelTokens.push({ kind: 'id', range, text });
-      const name = intern(names, text.slice(1));
-      if (!ENTITY_ID.test(name)) bad(range, `'${text}' is not a valid @id (letters, digits, _ - . :)`);
-      else if (id) bad(range, `a label links to one entity at most; '@${id.name}' is already given`);
-      else if (attributes.length > 0) bad(range, `the @id comes before attributes`);
+      const name = intern(names, source.slice(start + 1, i));
+      // The token's range, with its @, is made only for a problem or when the tokens are asked for.
+      collect?.push({ kind: 'id', range: { start, end: i }, text: `@${name}` });
+      if (!ENTITY_ID.test(name)) bad({ start, end: i }, `'@${name}' is not a valid @id (letters, digits, _ - . :)`);
+      else if (id) bad({ start, end: i }, `a label links to one entity at most; '@${id.name}' is already given`);
+      else if (attributes.length > 0) bad({ start, end: i }, `the @id comes before attributes`);
       else id = { name, range: { start: start + 1, end: i } };
       continue;
     }
 
+    const range = { start, end: i };
     const text = source.slice(start, i);
     const eq = text.indexOf('=');
     if (eq >= 0) {
-      labelTokens.push({ kind: 'attribute', range, text });
+      collect?.push({ kind: 'attribute', range, text });
       const attribute = parseAttribute(text, start, eq);
       if (typeof attribute === 'string') bad(range, attribute);
       else if (attributes.some((a) => a.key === attribute.key)) bad(range, `attribute '${attribute.key}' is given twice`);
+      else if (attributes === NO_ATTRIBUTES) attributes = [attribute];
       else attributes.push(attribute);
       continue;
     }
 
     const typeText = intern(names, text);
-    labelTokens.push({ kind: 'type', range, text: typeText });
+    collect?.push({ kind: 'type', range, text: typeText });
     if (!TYPE_NAME.test(typeText)) bad(range, `'${typeText}' is not a valid type name (a letter, then letters, digits, _ - .)`);
     else if (type) bad(range, `a label has one type at most; '${type.name}' is already given`);
     else if (id || attributes.length > 0) bad(range, `the type comes first in a label`);
     else type = { name: typeText, range };
   }
   const rangeOfLabel = { start: open, end: close + 1 };
-  const bodyRange = { start: open + 1, end: close };
-  const tokens = labelTokens.slice();
-  labelTokens.length = 0;
   // A type is always taken before an id (an id first makes a later type a bad one): this is the
   // order the fields were added in before, kept for anything that lists them.
-  if (type && id) return { range: rangeOfLabel, bodyRange, attributes, tokens, type, id };
-  if (type) return { range: rangeOfLabel, bodyRange, attributes, tokens, type };
-  if (id) return { range: rangeOfLabel, bodyRange, attributes, tokens, id };
-  return { range: rangeOfLabel, bodyRange, attributes, tokens };
+  if (type && id) return { range: rangeOfLabel, attributes, tokenCount, type, id };
+  if (type) return { range: rangeOfLabel, attributes, tokenCount, type };
+  if (id) return { range: rangeOfLabel, attributes, tokenCount, id };
+  return { range: rangeOfLabel, attributes, tokenCount };
+}
+
+/** Every token of a label in order, typed, including ones the grammar rejected (for completion and highlighting). */
+export function labelTokens(source: string, label: Label): LabelToken[] {
+  const tokens: LabelToken[] = [];
+  parseLabel(source, label.range.start, label.range.end - 1, [], new Map(), tokens);
+  return tokens;
 }
 
 /**
@@ -438,7 +456,7 @@ function parseAttribute(text: string, start: number, eq: number): Attribute | st
   return { key, value: raw, quoted: false, range, keyRange, valueRange };
 }
 
-/** Every token of a label, typed, for completion and highlighting. */
-export function labelTokenAt(label: Label, offset: number): LabelToken | undefined {
-  return label.tokens.find((t) => t.range.start <= offset && offset <= t.range.end);
+/** The token of a label at a source offset (its end included), if any. */
+export function labelTokenAt(source: string, label: Label, offset: number): LabelToken | undefined {
+  return labelTokens(source, label).find((t) => t.range.start <= offset && offset <= t.range.end);
 }

@@ -29,7 +29,7 @@ export function toSeverity(severity: Severity): DiagnosticSeverity {
  */
 export function spanAt(doc: ParsedDocument, offset: number, touching = false): { span: Span; index: number } | undefined {
   const within = (s: Span): boolean => s.range.start <= offset && (offset < s.range.end || (touching && offset === s.range.end));
-  let candidates = doc.roots;
+  let candidates: readonly number[] = doc.roots;
   let found: number | undefined;
   for (;;) {
     // Siblings are in source order and disjoint: binary search for the last one starting at or before offset.
