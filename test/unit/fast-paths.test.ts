@@ -317,6 +317,8 @@ describe('fast paths: the incremental index', () => {
   const op = fc.oneof(
     fc.tuple(fc.constant('update' as const), fc.integer({ min: 0, max: 3 }), docArb, fc.boolean()),
     fc.tuple(fc.constant('remove' as const), fc.integer({ min: 0, max: 3 }), fc.constant(''), fc.constant(true)),
+    // Text typed into a document outside its spans: the mentions move, nothing is named anew.
+    fc.tuple(fc.constant('move' as const), fc.integer({ min: 0, max: 3 }), fc.constantFrom('و ', 'قال\n', '\n\n', ' '), fc.boolean()),
   );
 
   it('answers after any updates and removals as an index built from the final documents', () => {
@@ -329,6 +331,13 @@ describe('fast paths: the incremental index', () => {
           if (kind === 'remove') {
             index.remove(docId);
             final.delete(docId);
+          } else if (kind === 'move') {
+            const before = final.get(docId)?.[0] ?? '';
+            // Typed at a line start after the first line: never inside a span or the front matter.
+            const at = before.indexOf('\n') + 1;
+            const moved = at > 0 ? before.slice(0, at) + text + before.slice(at) : before + '\n' + text;
+            index.update(docId, parse(moved), retain);
+            final.set(docId, [moved, retain]);
           } else {
             index.update(docId, parse(text), retain);
             final.set(docId, [text, retain]);
@@ -353,6 +362,21 @@ describe('fast paths: the incremental index', () => {
       }),
       { seed: SEED, numRuns: 200 },
     );
+  });
+
+  it('text typed outside the spans moves the mentions to their new places, kept with and without the parse', () => {
+    for (const retain of [true, false]) {
+      const index = new CorpusIndex(config);
+      const before = 'قال [داعش]{@isis}\nو[العراق]{GPE}\n';
+      index.update('d', parse(before), retain);
+      const after = 'ثم قال [داعش]{@isis}\n\nو[العراق]{GPE}\n';
+      index.update('d', parse(after), retain);
+      const places = [...index.mentionsIn('d')].map((m) => after.slice(m.contentRange.start, m.contentRange.end));
+      assert.deepEqual(places, ['داعش', 'العراق']);
+      assert.deepEqual([...index.mentionsOfEntity('isis')].map((m) => m.range.start), [after.indexOf('[')]);
+      assert.equal(index.source('d'), after);
+      assert.equal(index.lineIndex('d')?.position(after.lastIndexOf('[')).line, 2);
+    }
   });
 
   it('a new configuration re-types documents kept with and without their parse', () => {
