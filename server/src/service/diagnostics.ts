@@ -2,7 +2,9 @@
 
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { ConfigProblem } from '../core/config';
+import type { CorpusIndex } from '../core/corpusIndex';
 import { type Diagnostic, diagnoseDocument, limitDiagnostics } from '../core/diagnostics';
+import type { ParsedDocument } from '../core/model';
 import { SOURCE, toRange, toSeverity } from './convert';
 import type { CorpusState, PositionMapper, Workspace } from './workspace';
 
@@ -11,8 +13,21 @@ export function coreDiagnostics(workspace: Workspace, uri: string): Diagnostic[]
   const parsed = workspace.parsed(uri);
   if (!parsed) return [];
   const state = workspace.syncOpenDocument(uri);
-  return diagnoseDocument(parsed, state ? { docId: uri, index: state.index } : { docId: uri });
+  const index = state?.index;
+  const known = lastDiagnosis.get(parsed);
+  if (known && known.index === index && known.indexVersion === index?.version) return known.diagnostics;
+  const diagnostics = diagnoseDocument(parsed, index ? { docId: uri, index } : { docId: uri });
+  lastDiagnosis.set(parsed, { index, indexVersion: index?.version, diagnostics });
+  return diagnostics;
 }
+
+/**
+ * The last diagnosis of each parse, good while its corpus's index is unchanged (cross-document
+ * checks read the index). The diagnostics published after an edit and the quick fixes an editor
+ * asks for on every cursor move then share one diagnosis: a 1 MB document's takes tens of ms.
+ * Weak: a parse that is replaced or closed takes its diagnosis with it.
+ */
+const lastDiagnosis = new WeakMap<ParsedDocument, { index: CorpusIndex | undefined; indexVersion: number | undefined; diagnostics: Diagnostic[] }>();
 
 export function toLspDiagnostics(workspace: Workspace, uri: string, diagnostics: Diagnostic[]): LspDiagnostic[] {
   const mapper = workspace.positions(uri);
