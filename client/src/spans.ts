@@ -5,7 +5,8 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { type SpanInfo, type SpansResult, SpansRequest, type TypeInfo } from '../../server/src/protocol';
+import { type SpansResult, SpansRequest, type TypeInfo } from '../../server/src/protocol';
+import { type MakeSpan, decodeSpans } from './spanData';
 
 export const LANGUAGE_ID = 'annotated-text';
 
@@ -68,7 +69,9 @@ export class SpanStore {
         return undefined; // the server is stopping or restarting: the next change asks again
       }
       if (result && result.version === document.version) {
-        const spans: DocumentSpans = { version: result.version, spans: result.spans.map((s) => this.convert(s)), types: result.types, inCorpus: result.inCorpus };
+        const decoded = decodeSpans(result, toSpan);
+        if (!decoded) return undefined; // a server of another release: draw nothing rather than misread it
+        const spans: DocumentSpans = { version: result.version, spans: decoded, types: result.types, inCorpus: result.inCorpus };
         this.cache.set(uri, spans);
         return spans;
       }
@@ -86,15 +89,19 @@ export class SpanStore {
   forget(document: vscode.TextDocument): void {
     this.cache.delete(document.uri.toString());
   }
-
-  private convert(span: SpanInfo): Span {
-    const range = (r: SpanInfo['range']): vscode.Range => this.client.protocol2CodeConverter.asRange(r);
-    const out: Span = { range: range(span.range), contentRange: range(span.contentRange), openRange: range(span.openRange), closeRange: range(span.closeRange), depth: span.depth };
-    if (span.type !== undefined) out.type = span.type;
-    if (span.id !== undefined) out.id = span.id;
-    return out;
-  }
 }
+
+/** A span of the spans response as VS Code ranges; its four ranges share their four positions. */
+const toSpan: MakeSpan<Span> = (line, start, close, end, depth, type, id) => {
+  const open = new vscode.Position(line, start);
+  const content = new vscode.Position(line, start + 1); // `[` is one unit in any encoding
+  const bracket = new vscode.Position(line, close);
+  const after = new vscode.Position(line, end);
+  const span: Span = { range: new vscode.Range(open, after), contentRange: new vscode.Range(content, bracket), openRange: new vscode.Range(open, content), closeRange: new vscode.Range(bracket, after), depth };
+  if (type !== undefined) span.type = type;
+  if (id !== undefined) span.id = id;
+  return span;
+};
 
 /** The innermost span whose source range holds the position (ends included). */
 export function spanAt(spans: readonly Span[], position: vscode.Position): Span | undefined {

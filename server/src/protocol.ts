@@ -31,29 +31,49 @@ export interface TypeInfo {
   index: number;
 }
 
-/** One span of a document, for decorations. */
-export interface SpanInfo {
-  /** From `[` to the label's `}`. */
-  range: Range;
-  /** The surface's source text, between `[` and `]`. */
-  contentRange: Range;
-  /** The `[`. */
-  openRange: Range;
-  /** From `]` to `}`. */
-  closeRange: Range;
-  type?: string;
-  id?: string;
-  depth: number;
-}
-
 export interface SpansParams {
   uri: string;
 }
 
+/** The layout of `SpansResult.data` this server sends (see SpansResult). */
+export const SPANS_FORMAT = 1;
+
+/** How many numbers `SpansResult.data` holds per span in format 1. */
+export const SPAN_FIELDS = 7;
+
+/**
+ * The spans of a document, packed as numbers: a 1 MB document has some 20,000 spans, and four
+ * LSP ranges each (7 MB of JSON) took longer to encode, send and decode than the 100 ms a
+ * redraw after an edit may take. Spans never cross a line (the parser settles every `[` at the
+ * end of its line), so a line and four characters locate a span, as semantic tokens do.
+ */
 export interface SpansResult {
   /** The document version the spans were computed from. */
   version: number;
-  spans: SpanInfo[];
+  /**
+   * The layout of `data` and `strings`, SPANS_FORMAT; a client that does not know the number
+   * must not guess at the layout. Format 1: `data` holds SPAN_FIELDS (7) integers per span, the
+   * spans in source order of their `[` (an enclosing span before the spans inside it):
+   *
+   * 0. `deltaLine`: the span's line minus the previous span's line (the first span: its line);
+   * 1. `deltaStart`: the character of the `[`, minus the previous span's `[` character when
+   *    `deltaLine` is 0, else the character itself;
+   * 2. `close`: the character of the `]` that ends the content, minus the `[` character;
+   * 3. `end`: the character just after the label's `}`, minus the `[` character;
+   * 4. `depth`: 0 for a top-level span, 1 inside one, and so on;
+   * 5. `type`: the index in `strings` of the span's type (its label's, else its catalog
+   *    entity's when it is linked by id only), or -1;
+   * 6. `id`: the index in `strings` of the span's `@id` without the `@`, or -1.
+   *
+   * Characters are in the negotiated position encoding. `[` is one unit in every encoding, so
+   * with `s` the `[` character, the ranges of a span on line `l` are: the span `(l, s)-(l, s +
+   * end)`, the `[` `(l, s)-(l, s + 1)`, the content `(l, s + 1)-(l, s + close)` and the label
+   * with its `]` `(l, s + close)-(l, s + end)`.
+   */
+  format: number;
+  data: number[];
+  /** The type and id names `data` points at, each once. */
+  strings: string[];
   /** Types of the document's corpus (empty outside a corpus). */
   types: TypeInfo[];
   /** Whether the document belongs to a corpus. */
@@ -62,7 +82,7 @@ export interface SpansResult {
 
 /**
  * Sent by the client whenever a visible annotated document changes, to draw the type colours
- * and dim the markup: the client never parses markup itself.
+ * and dim the markup, and for the navigation commands: the client never parses markup itself.
  */
 export const SpansRequest = new RequestType<SpansParams, SpansResult | null, void>('corpusAnnotator/spans');
 

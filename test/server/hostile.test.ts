@@ -13,6 +13,7 @@ import {
 import { SpansRequest, StatisticsRequest } from '../../server/src/protocol';
 import { aliasBomb, bigCatalog, bigDocument, figure, hundredThousandFiles, nestedSpans, normalCorpus, peakMemoryMb, since, tmpFolder, unclosedLine } from '../support/hostile';
 import { TestClient, fullCapabilities, uriOf } from '../support/lspClient';
+import { unpackSpans } from '../support/spans';
 
 // Hostile inputs, each answered with a diagnostic (or an error response), after which the server
 // still answers the next request. Big inputs are built here, in os.tmpdir(). Times and memory are
@@ -101,8 +102,15 @@ describe('hostile inputs: the language server answers and keeps answering', func
     }
     assert.equal(count, 100_000, 'every span in the outline');
     assert.ok(depth <= 65, `the outline nests ${depth} deep`);
-    const spans = await client.connection.sendRequest(SpansRequest, { uri });
-    assert.equal(spans?.spans.length, 100_000);
+    const spans = unpackSpans((await client.connection.sendRequest(SpansRequest, { uri }))!);
+    assert.equal(spans.length, 100_000);
+    // Span i opens at character i, at depth i; the innermost closes right after 'س', each
+    // enclosing one a `]{PER}` (6 characters) later.
+    const misplaced = spans.findIndex((s, i) => {
+      const close = 100_000 + 1 + 6 * (100_000 - 1 - i);
+      return s.depth !== i || s.type !== 'PER' || s.range.start.line !== 0 || s.openRange.start.character !== i || s.closeRange.start.character !== close || s.range.end.character !== close + 6;
+    });
+    assert.equal(misplaced, -1, `span ${misplaced} misplaced: ${JSON.stringify(spans[misplaced])}`);
     figure('100,000 nested spans: open, diagnose, hover, outline, decorations', since(t0));
     await stillAnswers(client, root);
   });

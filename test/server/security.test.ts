@@ -14,6 +14,7 @@ import {
 import { ExportRequest, SpansRequest, StatisticsRequest } from '../../server/src/protocol';
 import { SANDBOX, normalCorpus, tmpFolder } from '../support/hostile';
 import { TestClient, fullCapabilities, uriOf } from '../support/lspClient';
+import { unpackSpans } from '../support/spans';
 
 // A whole editing session with the bundled server, every network and process function trapped
 // (test/support/sandbox.cjs): indexing, every request, an export, file events, shutdown. The
@@ -41,7 +42,13 @@ describe('security: a server session reaches no network and runs no process', fu
       await client.connection.sendRequest(CodeActionRequest.type, { ...document, range: { start: position, end: position }, context: { diagnostics: [] } });
       await client.connection.sendRequest(DocumentSymbolRequest.type, document);
       await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'داعش' });
-      await client.connection.sendRequest(SpansRequest, { uri });
+      const spans = unpackSpans((await client.connection.sendRequest(SpansRequest, { uri }))!);
+      assert.equal(spans.length, 6);
+      const isis = { line: 3, character: text.split('\n')[3]!.indexOf('[داعش') };
+      assert.deepEqual(
+        [spans[1]!.openRange.start, spans[1]!.contentRange, spans[1]!.type, spans[1]!.id],
+        [isis, { start: { line: 3, character: isis.character + 1 }, end: { line: 3, character: isis.character + 5 } }, 'ORG', 'isis'],
+      );
       await client.connection.sendRequest(StatisticsRequest, {});
       const exported = await client.connection.sendRequest(ExportRequest, { uri, format: 'brat', outUri: uriOf(path.join(root, 'brat')) });
       assert.equal(exported.documents, 3);

@@ -24,6 +24,7 @@ import {
 import { ExportRequest, MentionsRequest, SpansRequest, StatisticsRequest } from '../../server/src/protocol';
 import { TestClient, fullCapabilities, uriOf } from '../support/lspClient';
 import { FIXTURES, SEEDS } from '../support/paths';
+import { unpackSpans } from '../support/spans';
 
 const FIXTURE = path.join(FIXTURES, 'server');
 
@@ -436,12 +437,16 @@ describe('language server (a real LSP client over streams)', function () {
     it('spans: ranges, types and colours for decorations', async () => {
       const result = await client.connection.sendRequest(SpansRequest, { uri: aUri });
       assert.equal(result!.inCorpus, true);
+      assert.equal(result!.version, 1);
       assert.deepEqual(result!.types.map((t) => [t.key, t.color]), [
         ['PER', '#e15759'],
         ['ORG', '#4e79a7'],
         ['GPE', '#59a14f'],
       ]);
-      assert.deepEqual(result!.spans.map((s) => [textAt(aText, s.contentRange), s.type, s.depth]), [
+      // One string a name: the six spans use four types and ids more than once.
+      assert.deepEqual([...result!.strings].sort(), ['GPE', 'ORG', 'PER', 'iraq', 'isis', 'khafaji', 'un']);
+      const spans = unpackSpans(result!);
+      assert.deepEqual(spans.map((s) => [textAt(aText, s.contentRange), s.type, s.depth]), [
         ['الخفاجي', 'PER', 0],
         ['داعش', 'ORG', 0],
         ['العراق', 'GPE', 0],
@@ -449,7 +454,41 @@ describe('language server (a real LSP client over streams)', function () {
         ['الأمم المتحدة', 'ORG', 1],
         ['العراق', 'GPE', 1],
       ]);
-      assert.equal(textAt(aText, result!.spans[0]!.closeRange), ']{PER @khafaji role=spokesperson note="المتحدث الرسمي"}');
+      assert.deepEqual(
+        spans.map((s) => s.openRange.start),
+        [
+          positionOf(aText, '[الخفاجي'),
+          positionOf(aText, '[داعش'),
+          positionOf(aText, '[العراق'),
+          positionOf(aText, '[[الأمم'),
+          positionOf(aText, '[[الأمم', 1),
+          positionOf(aText, '[العراق', 0, 1),
+        ],
+      );
+      assert.deepEqual(spans.map((s) => s.id), ['khafaji', 'isis', 'iraq', undefined, 'un', 'iraq']);
+      for (const s of spans) {
+        assert.equal(textAt(aText, s.openRange), '[');
+        assert.match(textAt(aText, s.closeRange), /^\]\{[^\n]*\}$/);
+        assert.deepEqual(s.range, { start: s.openRange.start, end: s.closeRange.end });
+      }
+      assert.equal(textAt(aText, spans[0]!.closeRange), ']{PER @khafaji role=spokesperson note="المتحدث الرسمي"}');
+    });
+
+    it('spans: an emoji before a span linked by id only, typed from the catalog', async () => {
+      const uri = await client.open(path.join(dir, 'c.txt'), 'سطر\n😀 [داعش]{@isis}\n');
+      const spans = unpackSpans((await client.connection.sendRequest(SpansRequest, { uri }))!);
+      // 😀 is two UTF-16 units: the `[` stands at 3.
+      assert.deepEqual(spans, [
+        {
+          range: { start: { line: 1, character: 3 }, end: { line: 1, character: 16 } },
+          contentRange: { start: { line: 1, character: 4 }, end: { line: 1, character: 8 } },
+          openRange: { start: { line: 1, character: 3 }, end: { line: 1, character: 4 } },
+          closeRange: { start: { line: 1, character: 8 }, end: { line: 1, character: 16 } },
+          type: 'ORG',
+          id: 'isis',
+          depth: 0,
+        },
+      ]);
     });
 
     it('statistics and mentions of the corpus', async () => {
@@ -533,6 +572,13 @@ describe('position encodings other than UTF-16', function () {
         // An edit in the client's unit: replace NOPE by ORG.
         await client.change(uri, [{ range: diagnostic!.range, text: 'ORG' }]);
         await client.diagnosticsOf(uri, (d) => d.length === 0, 'the fixed type');
+        // The spans for decorations in the same unit: `]` after the 4 letters, `}` after ']{ORG}'.
+        const letters = encoding === 'utf-8' ? 8 : 4;
+        const spans = unpackSpans((await client.connection.sendRequest(SpansRequest, { uri }))!);
+        assert.deepEqual(
+          spans.map((s) => [s.openRange.start.character, s.closeRange.start.character, s.closeRange.end.character, s.type]),
+          [[open, open + 1 + letters, open + 1 + letters + 6, 'ORG']],
+        );
       } finally {
         await client.stop();
       }

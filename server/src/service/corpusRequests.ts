@@ -6,12 +6,13 @@ import type { CorpusConfig } from '../core/config';
 import type { Mention } from '../core/corpusIndex';
 import { isProcliticRun, separableProclitics } from '../core/diagnostics';
 import { setIdEdits } from '../core/edits';
+import type { Span } from '../core/model';
 import { isWordCharAt, isWordCharBefore } from '../core/text';
-import type { LinkEditParams, MentionLocation, MentionsParams, SpansResult, StatisticsResult, TypeInfo, TypeStatistics, WordAtParams } from '../protocol';
+import { type LinkEditParams, type MentionLocation, type MentionsParams, SPAN_FIELDS, SPANS_FORMAT, type SpansResult, type StatisticsResult, type TypeInfo, type TypeStatistics, type WordAtParams } from '../protocol';
 import { workspaceEdit } from './codeActions';
 import { spanAt, toRange } from './convert';
 import { mentionLocations, syncCorpus } from './navigation';
-import type { Workspace } from './workspace';
+import type { PositionMapper, Workspace } from './workspace';
 
 export function typeInfos(config: CorpusConfig | undefined): TypeInfo[] {
   if (!config) return [];
@@ -30,23 +31,53 @@ export function spans(workspace: Workspace, uri: string): SpansResult | null {
   const mapper = workspace.positions(uri);
   if (!document || !parsed || !mapper) return null;
   const state = workspace.corpusOfDocument(uri);
+  const entities = state?.config.entities;
   return {
     version: document.version,
     inCorpus: state !== undefined,
     types: typeInfos(state?.config),
-    spans: parsed.spans.map((s) => {
-      const type = s.label.type?.name ?? (s.label.id ? state?.config.entities.get(s.label.id.name)?.type : undefined);
-      return {
-        range: toRange(mapper, s.range),
-        contentRange: toRange(mapper, s.contentRange),
-        openRange: toRange(mapper, { start: s.range.start, end: s.range.start + 1 }),
-        closeRange: toRange(mapper, { start: s.closeBracket, end: s.range.end }),
-        ...(type !== undefined ? { type } : {}),
-        ...(s.label.id ? { id: s.label.id.name } : {}),
-        depth: s.depth,
-      };
-    }),
+    ...encodeSpans(parsed.spans, mapper, (id) => entities?.get(id)?.type),
   };
+}
+
+/**
+ * The spans in format 1 of SpansResult (protocol.ts): 7 numbers a span, positions relative to
+ * the previous span as semantic tokens have them. `entityType` gives the type of a span linked
+ * by id only, from the catalog.
+ */
+export function encodeSpans(spans: readonly Span[], mapper: PositionMapper, entityType: (id: string) => string | undefined): Pick<SpansResult, 'format' | 'data' | 'strings'> {
+  const data = new Array<number>(spans.length * SPAN_FIELDS);
+  const strings: string[] = [];
+  const indexes = new Map<string, number>();
+  const intern = (name: string | undefined): number => {
+    if (name === undefined) return -1;
+    let index = indexes.get(name);
+    if (index === undefined) {
+      index = strings.push(name) - 1;
+      indexes.set(name, index);
+    }
+    return index;
+  };
+  let line = 0;
+  let character = 0;
+  let k = 0;
+  for (const s of spans) {
+    // Three conversions a span: the `]` and the end are on the `[`'s line (spans never cross one).
+    const open = mapper.positionAt(s.range.start);
+    const close = mapper.positionAt(s.closeBracket).character;
+    const end = mapper.positionAt(s.range.end).character;
+    const id = s.label.id?.name;
+    data[k++] = open.line - line;
+    data[k++] = open.line === line ? open.character - character : open.character;
+    data[k++] = close - open.character;
+    data[k++] = end - open.character;
+    data[k++] = s.depth;
+    data[k++] = intern(s.label.type?.name ?? (id !== undefined ? entityType(id) : undefined));
+    data[k++] = intern(id);
+    line = open.line;
+    character = open.character;
+  }
+  return { format: SPANS_FORMAT, data, strings };
 }
 
 export function statistics(workspace: Workspace, uri: string | undefined): StatisticsResult | null {
