@@ -223,26 +223,12 @@ export function importDoccano(files: SourceFile[], unit: OffsetUnit, result: Imp
         continue;
       }
       const converter = offsetConverter(text, unit);
-      const spans: ImportedSpan[] = [];
       const list = value['label'] ?? value['labels'] ?? value['entities'] ?? [];
       if (!Array.isArray(list)) {
         issues.error(line, '"label" must be an array of [start, end, TYPE]');
         continue;
       }
-      list.forEach((raw, k) => {
-        const what = `label ${k + 1}`;
-        let start: unknown;
-        let end: unknown;
-        let type: unknown;
-        if (Array.isArray(raw) && raw.length === 3) [start, end, type] = raw;
-        else if (isObject(raw)) [start, end, type] = [raw['start_offset'], raw['end_offset'], raw['label']];
-        if (typeof type !== 'string') {
-          issues.error(line, `${what}: expected [start, end, TYPE]`);
-          return;
-        }
-        const range = spanRange(converter, start, end, issues, line, what);
-        if (range) spans.push({ start: range[0], end: range[1], type, attributes: [], where: { file: file.path, line } });
-      });
+      const spans = spansOfList(list, { item: 'label', name: 'TYPE', keys: ['start_offset', 'end_offset', 'label'], triplesOnly: true }, converter, issues, file.path, line);
       const meta = isObject(value['meta']) ? value['meta'] : {};
       const id = stringOrUndefined(meta['id']);
       const name = documentName(file, line, undefined, id);
@@ -281,27 +267,44 @@ export function importSpacy(files: SourceFile[], result: ImportResult): void {
         }
       } else if (Array.isArray(groups)) list = groups;
       else if (Array.isArray(value['entities'])) list = value['entities'];
-      const spans: ImportedSpan[] = [];
-      list.forEach((raw, k) => {
-        const what = `span ${k + 1}`;
-        let start: unknown;
-        let end: unknown;
-        let type: unknown;
-        if (Array.isArray(raw)) [start, end, type] = raw;
-        else if (isObject(raw)) [start, end, type] = [raw['start'], raw['end'], raw['label']];
-        if (typeof type !== 'string') {
-          issues.error(line, `${what}: expected [start, end, LABEL]`);
-          return;
-        }
-        const range = spanRange(converter, start, end, issues, line, what);
-        if (range) spans.push({ start: range[0], end: range[1], type, attributes: [], where: { file: file.path, line } });
-      });
+      const spans = spansOfList(list, { item: 'span', name: 'LABEL', keys: ['start', 'end', 'label'], triplesOnly: false }, converter, issues, file.path, line);
       const meta = isObject(value['meta']) ? value['meta'] : {};
       const id = stringOrUndefined(meta['id']);
       const name = documentName(file, line, undefined, id);
       result.documents.push({ name, text, spans, meta: frontMatter(id, name, meta, meta['labels']), where: { file: file.path, line } });
     }
   }
+}
+
+/** How a JSONL format writes its spans: `[start, end, NAME]` triples, or objects with these keys. */
+interface SpanListForm {
+  /** What an item is called in messages ("label 3: ..."). */
+  item: string;
+  /** What the third member is called in messages. */
+  name: string;
+  keys: readonly [start: string, end: string, label: string];
+  /** Whether an array item must have exactly three members (doccano) or may have more (spaCy). */
+  triplesOnly: boolean;
+}
+
+/** The spans of a doccano or spaCy list; an item out of form is reported and left out. */
+function spansOfList(list: unknown[], form: SpanListForm, converter: OffsetConverter, issues: Issues, path: string, line: number): ImportedSpan[] {
+  const spans: ImportedSpan[] = [];
+  list.forEach((raw, k) => {
+    const what = `${form.item} ${k + 1}`;
+    let start: unknown;
+    let end: unknown;
+    let type: unknown;
+    if (Array.isArray(raw) && (!form.triplesOnly || raw.length === 3)) [start, end, type] = raw;
+    else if (isObject(raw)) [start, end, type] = form.keys.map((key) => raw[key]);
+    if (typeof type !== 'string') {
+      issues.error(line, `${what}: expected [start, end, ${form.name}]`);
+      return;
+    }
+    const range = spanRange(converter, start, end, issues, line, what);
+    if (range) spans.push({ start: range[0], end: range[1], type, attributes: [], where: { file: path, line } });
+  });
+  return spans;
 }
 
 /** Control names of the labeling configuration `export --format label-studio` writes. */
