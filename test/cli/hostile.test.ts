@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aliasBomb, bigCatalog, bigDocument, figure, hundredThousandFiles, nestedSpans, normalCorpus, tmpFolder, unclosedLine } from '../support/hostile';
+import { aliasBomb, bigCatalog, bigDocument, corpusWithLinkLoops, figure, hundredThousandFiles, nestedSpans, normalCorpus, tmpFolder, unclosedLine } from '../support/hostile';
 import { CLI } from '../support/paths';
 
 // Hostile inputs on the command line: each ends in diagnostics or a one-line error naming the
@@ -125,13 +125,7 @@ describe('hostile inputs: the command line', function () {
   });
 
   it('symbolic link loops under a corpus: each document checked once', () => {
-    const root = normalCorpus(folder('loops'));
-    fs.mkdirSync(path.join(root, 'sub'));
-    fs.writeFileSync(path.join(root, 'sub', 'c.txt'), 'هاجم [داعش]{ORG @isis} مجدداً.\n');
-    fs.symlinkSync('..', path.join(root, 'sub', 'up'));
-    fs.symlinkSync('.', path.join(root, 'sub', 'self'));
-    fs.symlinkSync('loop-b', path.join(root, 'loop-a'));
-    fs.symlinkSync('loop-a', path.join(root, 'loop-b'));
+    const root = corpusWithLinkLoops(folder('loops'));
     const check = cli(root, ['check']);
     assert.equal(check.code, 0, check.stderr);
     assert.equal(check.stdout, '4 files checked: no problems\n');

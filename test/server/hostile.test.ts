@@ -11,7 +11,7 @@ import {
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol';
 import { SpansRequest, StatisticsRequest } from '../../server/src/protocol';
-import { aliasBomb, bigCatalog, bigDocument, figure, hundredThousandFiles, nestedSpans, normalCorpus, peakMemoryMb, since, tmpFolder, unclosedLine } from '../support/hostile';
+import { aliasBomb, bigCatalog, bigDocument, corpusWithLinkLoops, figure, hundredThousandFiles, nestedSpans, normalCorpus, peakMemoryMb, since, tmpFolder, unclosedLine } from '../support/hostile';
 import { TestClient, fullCapabilities, uriOf } from '../support/lspClient';
 import { unpackSpans } from '../support/spans';
 
@@ -145,13 +145,7 @@ describe('hostile inputs: the language server answers and keeps answering', func
   });
 
   it('symbolic link loops under a corpus: each document indexed once', async () => {
-    const root = normalCorpus(folder('loops'));
-    fs.mkdirSync(path.join(root, 'sub'));
-    fs.writeFileSync(path.join(root, 'sub', 'c.txt'), 'هاجم [داعش]{ORG @isis} مجدداً.\n');
-    fs.symlinkSync('..', path.join(root, 'sub', 'up'));
-    fs.symlinkSync('.', path.join(root, 'sub', 'self'));
-    fs.symlinkSync('loop-b', path.join(root, 'loop-a'));
-    fs.symlinkSync('loop-a', path.join(root, 'loop-b'));
+    const root = corpusWithLinkLoops(folder('loops'));
     const client = await TestClient.inProcess(root);
     clients.push(client);
     const stats = await client.connection.sendRequest(StatisticsRequest, {});

@@ -22,6 +22,21 @@ export function normalCorpus(folder: string): string {
   return folder;
 }
 
+/**
+ * The normal corpus with a sub-folder holding one more document and symbolic links that loop:
+ * to the parent, to itself, and two links pointing at each other.
+ */
+export function corpusWithLinkLoops(folder: string): string {
+  const root = normalCorpus(folder);
+  fs.mkdirSync(path.join(root, 'sub'));
+  fs.writeFileSync(path.join(root, 'sub', 'c.txt'), 'هاجم [داعش]{ORG @isis} مجدداً.\n');
+  fs.symlinkSync('..', path.join(root, 'sub', 'up'));
+  fs.symlinkSync('.', path.join(root, 'sub', 'self'));
+  fs.symlinkSync('loop-b', path.join(root, 'loop-a'));
+  fs.symlinkSync('loop-a', path.join(root, 'loop-b'));
+  return root;
+}
+
 /** Annotated Arabic news lines, repeated to `bytes` (UTF-8); each also names الخفاجي outside a span. */
 export function bigDocument(bytes: number): string {
   const line = 'قال المتحدث باسم [قيادة العمليات المشتركة]{ORG} اللواء [تحسين الخفاجي]{PER} إن [داعش]{ORG} فقد مواقعه في [العراق]{GPE} 😀، وأكد الخفاجي ذلك.\n';
