@@ -82,10 +82,15 @@ export function references(workspace: Workspace, uri: string, position: Position
  */
 export function mentionLocations(workspace: Workspace, state: CorpusState, mentions: Iterable<Mention>, token?: CancellationToken, withPreview = false): MentionLocation[] {
   const byDoc = new Map<string, Mention[]>();
+  // The index gives a document's mentions one after another: most need no lookup.
+  let current: Mention[] | undefined;
   for (const m of mentions) {
-    const list = byDoc.get(m.docId);
-    if (list) list.push(m);
-    else byDoc.set(m.docId, [m]);
+    if (current !== undefined && current[0]!.docId === m.docId) current.push(m);
+    else {
+      current = byDoc.get(m.docId);
+      if (current) current.push(m);
+      else byDoc.set(m.docId, (current = [m]));
+    }
   }
   const out: MentionLocation[] = [];
   for (const docId of [...byDoc.keys()].sort()) {
@@ -95,7 +100,10 @@ export function mentionLocations(workspace: Workspace, state: CorpusState, menti
     const parsed = withPreview ? state.index.parsed(docId) : undefined;
     const mapper = workspace.positions(docId);
     if ((withPreview && !parsed) || !mapper) continue;
-    for (const m of byDoc.get(docId)!.sort((a, b) => a.range.start - b.range.start)) {
+    const list = byDoc.get(docId)!;
+    // In span order already, as the index keeps them; sorted only if not.
+    if (!isSortedByStart(list)) list.sort((a, b) => a.range.start - b.range.start);
+    for (const m of list) {
       const location: MentionLocation = { uri: docId, range: toRange(mapper, m.contentRange) };
       if (parsed) {
         const span = parsed.spans[m.spanIndex];
@@ -106,6 +114,11 @@ export function mentionLocations(workspace: Workspace, state: CorpusState, menti
     }
   }
   return out;
+}
+
+function isSortedByStart(mentions: readonly Mention[]): boolean {
+  for (let i = 1; i < mentions.length; i++) if (mentions[i - 1]!.range.start > mentions[i]!.range.start) return false;
+  return true;
 }
 
 /** Characters of context on each side of a mention in its preview. */
