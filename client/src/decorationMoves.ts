@@ -1,0 +1,59 @@
+/**
+ * VS Code moves the decorations an editor shows with the text as it is edited. This says when
+ * that already gives the ranges a redraw would send, so the redraw can leave them alone. No
+ * `vscode` here (VS Code's ranges and change events fit these shapes), so unit tests run it in
+ * plain Node.
+ */
+
+export interface Place {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface PlaceRange {
+  readonly start: Place;
+  readonly end: Place;
+}
+
+/** A content change as VS Code reports it: `range` replaced by `text`. */
+export interface ContentChange {
+  readonly range: PlaceRange;
+  readonly text: string;
+}
+
+/**
+ * Whether `after` is `before` moved by `changes` (each document version's changes, applied in
+ * order, each relative to the text the previous one left) when none of them touches a range of
+ * `before`: what VS Code did to the decorations it shows, whatever their range behaviour. An edit
+ * at a range's edge or inside it answers false (left to a redraw), as does a different count.
+ */
+export function movedAlike(before: readonly PlaceRange[], after: readonly PlaceRange[], changes: readonly (readonly ContentChange[])[]): boolean {
+  if (before.length !== after.length) return false;
+  const edits = changes.flat().map((c) => {
+    const lines = c.text.split(/\r\n|\r|\n/);
+    // Where the text put in ends.
+    const endLine = c.range.start.line + lines.length - 1;
+    const endCharacter = lines.length === 1 ? c.range.start.character + c.text.length : lines.at(-1)!.length;
+    return { start: c.range.start, end: c.range.end, endLine, endCharacter };
+  });
+  for (let i = 0; i < before.length; i++) {
+    let { line: startLine, character: startCharacter } = before[i]!.start;
+    let { line: endLine, character: endCharacter } = before[i]!.end;
+    for (const e of edits) {
+      // Ends before the edit: unmoved.
+      if (endLine < e.start.line || (endLine === e.start.line && endCharacter < e.start.character)) continue;
+      // Touches it or holds it: unknown.
+      if (startLine < e.end.line || (startLine === e.end.line && startCharacter <= e.end.character)) return false;
+      // After it: moved by what it removed and put in.
+      if (startLine === e.end.line) {
+        if (endLine === e.end.line) endCharacter = e.endCharacter + endCharacter - e.end.character;
+        startCharacter = e.endCharacter + startCharacter - e.end.character;
+      }
+      startLine += e.endLine - e.end.line;
+      endLine += e.endLine - e.end.line;
+    }
+    const a = after[i]!;
+    if (a.start.line !== startLine || a.start.character !== startCharacter || a.end.line !== endLine || a.end.character !== endCharacter) return false;
+  }
+  return true;
+}
