@@ -10,15 +10,19 @@
  *
  * Then it measures: (1) parse + diagnose of the 1 MB document in this process, against a baseline
  * that decodes the same bytes and reads every char once, measured in the same run; (2, 5) the
- * bundled language server over stdio on the 1 MB document; (3, 4) the server on the corpus:
- * indexing, memory, cross-document diagnostics, references, export. It prints a table and
- * writes bench/results.json.
+ * bundled language server over stdio on the 1 MB document; (5) the same document edited in VS
+ * Code, the extension drawing its decorations (the editor suite's workbench, code-server +
+ * Chromium, running test/editor/decorations.bench.ts; left out when code-server is not
+ * installed); (3, 4) the server on the corpus: indexing, memory, cross-document diagnostics,
+ * references, export. It prints a table and writes bench/results.json.
  *
  * Options: --quick (smaller corpus, fewer repetitions: for trying things, not for the README),
- * --only=synthetic|real, --parts=core,big,corpus (which targets: 1; 2 and 5; 3 and 4), --profile
- * (the server writes a .cpuprofile per run to bench/profiles/, for `node --cpu-prof` analysis).
+ * --only=synthetic|real, --parts=core,big,editor,corpus (which targets: 1; 2 and 5; 5 in VS Code;
+ * 3 and 4), --profile (the server writes a .cpuprofile per run to bench/profiles/, for
+ * `node --cpu-prof` analysis).
  */
 
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -38,8 +42,8 @@ const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const ONLY = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const PROFILE = args.includes('--profile');
-/** Which parts to run (default all): core (target 1), big (2 and 5), corpus (3 and 4). */
-const PARTS = new Set((args.find((a) => a.startsWith('--parts='))?.slice('--parts='.length) ?? 'core,big,corpus').split(','));
+/** Which parts to run (default all): core (target 1), big (2 and 5), editor (5 in VS Code), corpus (3 and 4). */
+const PARTS = new Set((args.find((a) => a.startsWith('--parts='))?.slice('--parts='.length) ?? 'core,big,editor,corpus').split(','));
 
 const CORPUS_DOCS = QUICK ? 1000 : 10000;
 const CORPUS_DOC_BYTES = 5 * 1024 + 250; // 10,000 of them: a little over 50 MB
@@ -298,6 +302,73 @@ async function timeRequests<T>(client: BenchClient, items: T[], request: (item: 
   return out;
 }
 
+// --- 5. the same document in VS Code -------------------------------------------------------------
+
+/** Where the editor suite installs code-server (scripts/test-vscode.mjs). */
+const CODE_SERVER = path.join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
+
+/** What test/editor/decorations.bench.ts writes (EditorBenchFigures there). */
+interface EditorFigures {
+  document: { bytes: number; lines: number; spans: number };
+  pauseMs: number;
+  firstDecorationsMs: number;
+  edits: { workbenchBeforeMs: number; editMs: number; requestSentMs: number; requestMs: number; requests: number; afterResponseMs: number; drawnMs: number; workbenchMs: number }[];
+  otherRequests: Record<string, { count: number; medianMs: number }>;
+}
+
+/**
+ * Target 5 whole: the corpus of the 1 MB document opened in the editor suite's workbench, a
+ * letter typed and deleted between spans, timed to the extension's decorations of each version.
+ */
+function editorRows(source: Source, folder: string, tmp: string): void {
+  const what = 'edit -> decorations drawn in VS Code';
+  if (!fs.existsSync(CODE_SERVER)) {
+    progress(`${source.description}: target 5 in VS Code left out: code-server is not installed (the editor suite installs it: npm run test:vscode -- --install-only)`);
+    return;
+  }
+  progress(`${source.description}: target 5 in VS Code (code-server + Chromium; its output follows)`);
+  const output = path.join(tmp, `${source.name}-editor.json`);
+  // The launcher's output goes to stderr with the progress lines; stdout is the table's.
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'test-vscode.mjs'), folder, `--bench=${output}`, '--no-build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  if (run.status !== 0 || !fs.existsSync(output)) {
+    row(source, '5', what, '< 100 ms', `failed (launcher exit ${run.status ?? run.signal})`, false);
+    return;
+  }
+  const figures = JSON.parse(fs.readFileSync(output, 'utf8')) as EditorFigures;
+  const of = (pick: (e: EditorFigures['edits'][number]) => number): number[] => figures.edits.map(pick);
+  const drawn = of((e) => e.drawnMs);
+  const p95 = percentile(drawn, 95);
+  record(source, 'editorFirstDecorationsMs', figures.firstDecorationsMs);
+  record(source, 'editorEditDecorationsP50Ms', median(drawn));
+  record(source, 'editorEditDecorationsP95Ms', p95);
+  // Where the time goes (see decorations.bench.ts), medians and p95s.
+  for (const [key, pick] of [
+    ['WorkbenchBefore', (e) => e.workbenchBeforeMs],
+    ['EditInHost', (e) => e.editMs],
+    ['SpansRequestSent', (e) => e.requestSentMs],
+    ['SpansRequest', (e) => e.requestMs],
+    ['AfterResponse', (e) => e.afterResponseMs],
+    ['AppliedInWorkbench', (e) => e.workbenchMs],
+  ] as [string, (e: EditorFigures['edits'][number]) => number][]) {
+    record(source, `editor${key}P50Ms`, median(of(pick)));
+    record(source, `editor${key}P95Ms`, percentile(of(pick), 95));
+  }
+  const symbols = figures.otherRequests['textDocument/documentSymbol'];
+  if (symbols) record(source, 'editorDocumentSymbolRequests', symbols.count);
+  const m = (pick: (e: EditorFigures['edits'][number]) => number): string => median(of(pick)).toFixed(0);
+  row(source, '5', 'first decorations after opening the 1 MB document in VS Code', '', ms(figures.firstDecorationsMs), undefined, '', `${figures.document.spans} spans`);
+  row(
+    source,
+    '5',
+    `${what}, p95 of ${drawn.length}`,
+    '< 100 ms',
+    ms(p95),
+    p95 < 100,
+    '',
+    `median ${ms(median(drawn))}; medians: the edit in the extension host ${m((e) => e.editMs)}, spans request sent ${m((e) => e.requestSentMs)} (debounce 50), answered ${m((e) => e.requestMs)} later, drawn ${m((e) => e.afterResponseMs)} after that; a round trip to the workbench just before an edit ${m((e) => e.workbenchBeforeMs)}${symbols ? ` (the workbench asked for document symbols ${symbols.count} times, ${ms(symbols.medianMs)} each)` : ''}`,
+  );
+}
+
 function profileArgs(name: string): string[] {
   if (!PROFILE) return [];
   const dir = path.join(ROOT, 'bench', 'profiles');
@@ -522,6 +593,7 @@ async function main(): Promise<void> {
       writeCorpus(folder, source.configText, [...neighbours, ['big.txt', big]]);
       if (PARTS.has('core')) coreRows(source, config, big, neighbours.map(([, text]) => text));
       if (PARTS.has('big')) await bigDocumentRows(source, folder, path.join(folder, 'big.txt'), big);
+      if (PARTS.has('editor')) editorRows(source, folder, tmp);
       if (PARTS.has('corpus')) await corpusRows(source, config, tmp);
     }
   } finally {

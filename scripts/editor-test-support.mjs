@@ -25,12 +25,13 @@ export const ENV_RUN_DIR = 'CORPUS_ANNOTATOR_EDITOR_RUN_DIR';
 export const ENV_SCREENSHOTS = 'CORPUS_ANNOTATOR_EDITOR_SCREENSHOTS';
 export const ENV_GREP = 'CORPUS_ANNOTATOR_EDITOR_GREP';
 export const ENV_WORKSPACE = 'CORPUS_ANNOTATOR_EDITOR_WORKSPACE';
+export const ENV_BENCH = 'CORPUS_ANNOTATOR_EDITOR_BENCH';
 
 export function log(msg) {
   process.stdout.write(`[editor-tests] ${msg}\n`);
 }
 
-/** Parses `[folder] [--timeout=SECONDS] [--grep=PATTERN] [--no-build] [--install-only] [--keep] [--serve] [--untrusted]`. */
+/** Parses `[folder] [--timeout=SECONDS] [--grep=PATTERN] [--no-build] [--install-only] [--keep] [--serve] [--untrusted] [--bench[=FILE]]`. */
 export function parseArgs(argv, extraFlags = []) {
   const opts = { folder: undefined, timeout: 300, grep: undefined, build: true, installOnly: false, keep: false };
   for (let i = 0; i < argv.length; i++) {
@@ -44,6 +45,8 @@ export function parseArgs(argv, extraFlags = []) {
     else if (flag === '--keep') opts.keep = true;
     else if (flag === '--serve') opts.serve = true;
     else if (flag === '--untrusted') opts.untrusted = true;
+    // The value only inline (--bench=FILE): a bare --bench leaves the next argument alone.
+    else if (flag === '--bench') opts.bench = inline !== undefined ? inline : true;
     else if (extraFlags.includes(flag)) opts[flag.slice(2)] = inline !== undefined ? inline : argv[++i];
     else if (flag === '--help' || flag === '-h') opts.help = true;
     else if (!a.startsWith('-') && opts.folder === undefined) opts.folder = a;
@@ -106,23 +109,24 @@ export function prepareWorkspace(folder) {
  * out/test/editor/harness.json, where the suite looks when the environment variables did not
  * reach the extension host.
  */
-export function prepareRunDir(runDir, { screenshots, grep }) {
+export function prepareRunDir(runDir, { screenshots, grep, bench }) {
   fs.rmSync(runDir, { recursive: true, force: true });
   fs.mkdirSync(path.join(runDir, 'requests'), { recursive: true });
   if (screenshots) {
     fs.rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   }
-  fs.writeFileSync(HARNESS_FILE, JSON.stringify({ runDir, screenshots, grep }, null, 2));
+  fs.writeFileSync(HARNESS_FILE, JSON.stringify({ runDir, screenshots, grep, bench }, null, 2));
 }
 
 export function removeHarnessFile() {
   fs.rmSync(HARNESS_FILE, { force: true });
 }
 
-export function suiteEnv(runDir, { screenshots, grep, workspace }) {
+export function suiteEnv(runDir, { screenshots, grep, workspace, bench }) {
   const env = { [ENV_RUN_DIR]: runDir, [ENV_SCREENSHOTS]: screenshots ? '1' : '0' };
   if (grep) env[ENV_GREP] = grep;
+  if (bench) env[ENV_BENCH] = bench;
   if (workspace) env[ENV_WORKSPACE] = workspace;
   return env;
 }

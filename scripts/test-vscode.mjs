@@ -4,9 +4,13 @@
 // playwright-core. Works offline: nothing is downloaded but npm and Debian packages.
 //
 //   node scripts/test-vscode.mjs [FOLDER] [--timeout=SECONDS] [--grep=PATTERN] [--no-build]
-//                                [--install-only] [--keep] [--serve [--port=N]]
+//                                [--install-only] [--keep] [--serve [--port=N]] [--bench[=FILE]]
 //
 // FOLDER (default seeds/) is copied to a temp dir and opened as the workspace.
+// --bench         runs the benchmarks (test/editor/*.bench.ts) instead of the tests, in their
+//                 own run directory (.vscode-test/bench-run); they write their figures to FILE
+//                 (default bench.json in that directory). `npm run bench` runs it on the corpus
+//                 of its 1 MB document (bench/bench.ts, part "editor").
 // --install-only  installs code-server and the Debian packages, then stops.
 // --keep          leaves the temp workspace in place.
 // --serve         (npm run start:vscode) no tests: serves the workbench with the extension
@@ -42,7 +46,8 @@ const TEST_DIR = path.join(ROOT, '.vscode-test');
 const CS_DIR = path.join(TEST_DIR, 'code-server');
 const CS_BIN = path.join(CS_DIR, 'node_modules', '.bin', 'code-server');
 const CS_MARKER = path.join(CS_DIR, `.installed-${CODE_SERVER_VERSION}`);
-const RUN_DIR = path.join(TEST_DIR, 'run');
+/** Where a run keeps its logs and VS Code's data; --bench has its own, and leaves the suite's last run alone. */
+let RUN_DIR = path.join(TEST_DIR, 'run');
 const CHROMIUM = '/usr/bin/chromium';
 const DEBIAN_PACKAGES = [
   'libkrb5-dev', // headers for code-server's native `kerberos` module
@@ -66,7 +71,7 @@ const CHROMIUM_ARGS = [
 
 function usage() {
   process.stdout.write(
-    'usage: node scripts/test-vscode.mjs [FOLDER] [--timeout=SECONDS] [--grep=PATTERN] [--no-build] [--install-only] [--keep] [--serve [--port=N]] [--untrusted]\n',
+    'usage: node scripts/test-vscode.mjs [FOLDER] [--timeout=SECONDS] [--grep=PATTERN] [--no-build] [--install-only] [--keep] [--serve [--port=N]] [--untrusted] [--bench[=FILE]]\n',
   );
 }
 
@@ -345,6 +350,10 @@ async function serve(port, workspace, opts) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2), ['--port']);
   if (opts.help) return usage(), 0;
+  if (opts.bench && opts.serve) throw new Error('--bench and --serve do not go together');
+  if (opts.bench) RUN_DIR = path.join(TEST_DIR, 'bench-run');
+  const benchFile = opts.bench ? path.resolve(opts.bench === true ? path.join(RUN_DIR, 'bench.json') : opts.bench) : undefined;
+  const screenshots = !opts.bench;
   const t0 = Date.now();
 
   ensureDebianPackages();
@@ -355,7 +364,8 @@ async function main() {
 
   const workspace = prepareWorkspace(opts.folder);
   if (opts.serve) fs.rmSync(RUN_DIR, { recursive: true, force: true });
-  else prepareRunDir(RUN_DIR, { screenshots: true, grep: opts.grep });
+  else prepareRunDir(RUN_DIR, { screenshots, grep: opts.grep, bench: benchFile });
+  if (benchFile) fs.rmSync(benchFile, { force: true });
   const userDataDir = path.join(RUN_DIR, 'user-data');
   fs.mkdirSync(userDataDir, { recursive: true });
   fs.mkdirSync(path.join(RUN_DIR, 'extensions'), { recursive: true });
@@ -416,7 +426,7 @@ async function main() {
       cwd: RUN_DIR,
       detached: true, // own process group, so cleanup kills its extension hosts too
       stdio: ['ignore', out, out],
-      env: codeServerEnv(suiteEnv(RUN_DIR, { screenshots: true, grep: opts.grep, workspace })),
+      env: codeServerEnv(suiteEnv(RUN_DIR, { screenshots, grep: opts.grep, workspace, bench: benchFile })),
     });
     fs.closeSync(out);
     await waitForHealthy(port, codeServer, 60_000);
@@ -477,10 +487,13 @@ async function main() {
       if (Date.now() > deadline) break;
       await sleep(200);
     }
-    // One picture of the final state, whatever happened: useful when a run goes wrong.
-    await page
-      .screenshot({ path: path.join(SCREENSHOT_DIR, outcome === 'done' ? 'final.png' : `${outcome}.png`), timeout: 10_000 })
-      .catch(() => {});
+    // One picture of the final state, whatever happened: useful when a run goes wrong. (A bench
+    // run that went well leaves the suite's pictures alone.)
+    if (!(benchFile && outcome === 'done')) {
+      await page
+        .screenshot({ path: path.join(SCREENSHOT_DIR, outcome === 'done' ? 'final.png' : `${outcome}.png`), timeout: 10_000 })
+        .catch(() => {});
+    }
     pageLogStream.end();
   } catch (e) {
     outcome = 'error';
@@ -493,7 +506,8 @@ async function main() {
   const elapsed = ((Date.now() - t0) / 1000).toFixed(1);
   if (outcome === 'done' && results) {
     printFailures(follower.failures.length ? follower.failures : (results.tests ?? []).filter((t) => t.state === 'failed'));
-    log(`editor suite finished in ${elapsed}s (workbench: code-server ${CODE_SERVER_VERSION})`);
+    log(`editor ${benchFile ? 'bench' : 'suite'} finished in ${elapsed}s (workbench: code-server ${CODE_SERVER_VERSION})`);
+    if (benchFile) log(`figures: ${fs.existsSync(benchFile) ? benchFile : `none written to ${benchFile}`}`);
     printSummary(results.passed, results.failed, results.pending);
     return results.failed === 0 && results.passed > 0 ? 0 : 1;
   }

@@ -24,6 +24,8 @@ export interface HarnessConfig {
   screenshots: boolean;
   /** Only run tests whose full title matches this (mocha --grep). */
   grep?: string;
+  /** Set by `--bench`: run the `*.bench.js` files instead of the tests, writing their figures to this file. */
+  bench?: string;
 }
 
 let cachedConfig: HarnessConfig | undefined;
@@ -37,11 +39,12 @@ export function harnessConfig(): HarnessConfig {
       runDir: env.CORPUS_ANNOTATOR_EDITOR_RUN_DIR,
       screenshots: env.CORPUS_ANNOTATOR_EDITOR_SCREENSHOTS === '1',
       grep: env.CORPUS_ANNOTATOR_EDITOR_GREP || undefined,
+      bench: env.CORPUS_ANNOTATOR_EDITOR_BENCH || undefined,
     };
   } else {
     try {
       const file = JSON.parse(fs.readFileSync(path.join(__dirname, 'harness.json'), 'utf8')) as Partial<HarnessConfig>;
-      cachedConfig = { runDir: file.runDir, screenshots: file.screenshots === true, grep: file.grep || undefined };
+      cachedConfig = { runDir: file.runDir, screenshots: file.screenshots === true, grep: file.grep || undefined, bench: file.bench || undefined };
     } catch {
       cachedConfig = { screenshots: false };
     }

@@ -1,7 +1,9 @@
 /**
  * Entry of the editor suite: VS Code loads this module in the extension host (it is the
  * extensionTestsPath) and awaits `run()`. Every `*.test.js` next to it is a mocha BDD file:
- * to add tests, add a `something.test.ts` in test/editor.
+ * to add tests, add a `something.test.ts` in test/editor. The `*.bench.js` files are not tests
+ * (budgets live in the bench): they run instead of the tests when the launcher is started with
+ * `--bench` (see bench/bench.ts, part "editor").
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,12 +17,12 @@ interface TestResult {
   error?: { message: string; stack?: string };
 }
 
-function testFiles(dir: string): string[] {
+function testFiles(dir: string, suffix: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...testFiles(full));
-    else if (entry.name.endsWith('.test.js')) out.push(full);
+    if (entry.isDirectory()) out.push(...testFiles(full, suffix));
+    else if (entry.name.endsWith(suffix)) out.push(full);
   }
   return out.sort();
 }
@@ -50,7 +52,7 @@ export async function run(): Promise<void> {
   const results: TestResult[] = [];
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, slow: 5_000 });
   if (config.grep) mocha.grep(config.grep);
-  for (const file of testFiles(__dirname)) mocha.addFile(file);
+  for (const file of testFiles(__dirname, config.bench ? '.bench.js' : '.test.js')) mocha.addFile(file);
 
   try {
     await new Promise<void>((resolve) => {
