@@ -212,6 +212,25 @@ export function printSummary(passed, failed, pending = 0) {
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
 }
 
+/** The end of a run that stopped before the suite finished: what failed so far, and the run itself as one more failure. */
+export function reportUnfinished(follower) {
+  printFailures(follower.failures);
+  printSummary(follower.passed, follower.failed + 1, follower.pending);
+  return 1;
+}
+
+/** Runs a launcher's `main` and exits with the code it returns; a thrown error is one failure. */
+export function runLauncher(main) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      log(`error: ${e?.message ?? e}`);
+      printSummary(0, 1);
+      process.exit(1);
+    },
+  );
+}
+
 export function sanitizeName(name) {
   return String(name).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100) || 'screenshot';
 }

@@ -24,6 +24,8 @@ import {
   prepareWorkspace,
   printFailures,
   printSummary,
+  reportUnfinished,
+  runLauncher,
   readResults,
   removeHarnessFile,
   sleep,
@@ -167,16 +169,7 @@ async function main() {
       ? `the editor suite did not finish within ${opts.timeout}s`
       : `VS Code exited (${exitCode}) before the suite finished; see ${path.relative(ROOT, path.join(RUN_DIR, 'vscode.log'))}`,
   );
-  printFailures(follower.failures);
-  printSummary(follower.passed, follower.failed + 1, follower.pending);
-  return 1;
+  return reportUnfinished(follower);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    log(`error: ${e?.message ?? e}`);
-    printSummary(0, 1);
-    process.exit(1);
-  },
-);
+runLauncher(main);

@@ -34,6 +34,8 @@ import {
   prepareWorkspace,
   printFailures,
   printSummary,
+  reportUnfinished,
+  runLauncher,
   readResults,
   removeHarnessFile,
   sanitizeName,
@@ -524,16 +526,7 @@ async function main() {
     log('last lines of code-server.log:');
     process.stdout.write(tailFile(csLog, 15) + '\n');
   }
-  printFailures(follower.failures);
-  printSummary(follower.passed, follower.failed + 1, follower.pending);
-  return 1;
+  return reportUnfinished(follower);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    log(`error: ${e?.message ?? e}`);
-    printSummary(0, 1);
-    process.exit(1);
-  },
-);
+runLauncher(main);
