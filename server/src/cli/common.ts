@@ -20,6 +20,26 @@ export class CliError extends Error {
   }
 }
 
+/** The options `export` and `import` share, for node:util's parseArgs. */
+export const FORMAT_COMMAND_OPTIONS = {
+  format: { type: 'string' },
+  out: { type: 'string' },
+  offsets: { type: 'string' },
+  scheme: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The `--format` and `--out` of `export` and `import`, both required; the format one the command knows. */
+export function formatAndOut<F extends string>(values: { format?: string; out?: string }, isFormat: (value: string) => value is F, formats: Readonly<Record<F, unknown>>): { format: F; out: string } {
+  const known = Object.keys(formats).join(', ');
+  const format = values.format;
+  if (format === undefined) throw new CliError(`--format is required (${known})`);
+  if (!isFormat(format)) throw new CliError(`unknown format '${format}' (formats: ${known})`);
+  if (values.out === undefined) throw new CliError('--out DIR is required');
+  return { format, out: values.out };
+}
+
 /** A path relative to the current folder, with `/`, as the CLI prints it. */
 export function displayPath(io: CliIo, file: string): string {
   const relative = path.relative(io.cwd, file) || '.';

@@ -7,7 +7,7 @@ import { OFFSET_UNITS, type OffsetUnit } from '../core/offsetUnits';
 import { type ExportOutcome, exportToFolder } from '../node/exportToFolder';
 import { isFileError, listDocuments, loadCorpus } from '../node/files';
 import { OutputError } from '../node/writeAtomic';
-import { type CliIo, CliError, displayPath, isWithin, resolveTargets } from './common';
+import { type CliIo, CliError, FORMAT_COMMAND_OPTIONS, displayPath, formatAndOut, isWithin, resolveTargets } from './common';
 
 export const EXPORT_HELP = `Usage: corpus-annotator export --format F --out DIR [options] [PATH...]
 
@@ -50,24 +50,13 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      format: { type: 'string' },
-      out: { type: 'string' },
-      offsets: { type: 'string' },
-      scheme: { type: 'string' },
-      nested: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...FORMAT_COMMAND_OPTIONS, nested: { type: 'string' } },
   });
   if (values.help) {
     io.stdout(EXPORT_HELP + '\n');
     return 0;
   }
-  const format = values.format;
-  if (format === undefined) throw new CliError(`--format is required (${Object.keys(EXPORT_FORMATS).join(', ')})`);
-  if (!isExportFormat(format)) throw new CliError(`unknown format '${format}' (formats: ${Object.keys(EXPORT_FORMATS).join(', ')})`);
-  if (values.out === undefined) throw new CliError('--out DIR is required');
+  const { format, out } = formatAndOut(values, isExportFormat, EXPORT_FORMATS);
   const options = exportOptions(format, values);
 
   const targets = resolveTargets(io, positionals);
@@ -88,9 +77,9 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
     }
   }
 
-  const outDir = path.resolve(io.cwd, values.out);
+  const outDir = path.resolve(io.cwd, out);
   if (format === 'brat' && isWithin(outDir, folder)) {
-    throw new CliError(`--out ${values.out} is inside the corpus folder: the exported .txt files would be read as documents`);
+    throw new CliError(`--out ${out} is inside the corpus folder: the exported .txt files would be read as documents`);
   }
   const progress = new Progress(io, documents.length);
   let outcome: ExportOutcome;

@@ -7,7 +7,7 @@ import { IMPORT_FORMATS, type ImportFormat, type ImportOptions, type SourceFile,
 import { OFFSET_UNITS, type OffsetUnit } from '../core/offsetUnits';
 import { isFileError, readTextFile, walkFiles } from '../node/files';
 import { OutputError, StagedOutput } from '../node/writeAtomic';
-import { type CliIo, CliError, displayPath } from './common';
+import { type CliIo, CliError, FORMAT_COMMAND_OPTIONS, displayPath, formatAndOut } from './common';
 
 export const IMPORT_HELP = `Usage: corpus-annotator import --format F --out DIR [options] SRC...
 
@@ -48,25 +48,13 @@ export function runImport(args: string[], io: CliIo): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      format: { type: 'string' },
-      out: { type: 'string' },
-      offsets: { type: 'string' },
-      scheme: { type: 'string' },
-      'sentences-per-document': { type: 'string' },
-      name: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...FORMAT_COMMAND_OPTIONS, 'sentences-per-document': { type: 'string' }, name: { type: 'string' } },
   });
   if (values.help) {
     io.stdout(IMPORT_HELP + '\n');
     return 0;
   }
-  const format = values.format;
-  if (format === undefined) throw new CliError(`--format is required (${Object.keys(IMPORT_FORMATS).join(', ')})`);
-  if (!isImportFormat(format)) throw new CliError(`unknown format '${format}' (formats: ${Object.keys(IMPORT_FORMATS).join(', ')})`);
-  if (values.out === undefined) throw new CliError('--out DIR is required');
+  const { format, out } = formatAndOut(values, isImportFormat, IMPORT_FORMATS);
   if (positionals.length === 0) throw new CliError('give at least one SRC file or folder to import');
   const options = importOptions(format, values);
 
@@ -81,7 +69,7 @@ export function runImport(args: string[], io: CliIo): number {
     return 1;
   }
 
-  const outDir = path.resolve(io.cwd, values.out);
+  const outDir = path.resolve(io.cwd, out);
   const files = renderImport(result, { name: values.name ?? path.basename(outDir), format, sources: positionals });
   let staged: StagedOutput;
   try {
