@@ -24,6 +24,7 @@ import {
   createProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from './corpora';
+import { MessageWaits } from '../test/support/messageWaits';
 
 export const SERVER_BUNDLE = path.join(ROOT, 'dist', 'server.js');
 
@@ -57,7 +58,7 @@ export class BenchClient {
   progressReports = 0;
   /** When the indexing progress ended (performance.now()), once it has. */
   indexedAt?: number;
-  private waiters: (() => void)[] = [];
+  private readonly waits = new MessageWaits(20);
   private versions = new Map<string, number>();
   readonly spawnedAt: number;
 
@@ -68,14 +69,14 @@ export class BenchClient {
       const entry: Published = { diagnostics: params.diagnostics, at: performance.now() };
       if (params.version !== undefined) entry.version = params.version;
       this.published.set(params.uri, entry);
-      this.wake();
+      this.waits.wake();
     });
     this.connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.onNotification('$/progress', (params: { value: { kind: string } }) => {
       if (params.value.kind === 'report') this.progressReports++;
       if (params.value.kind === 'end' && this.indexedAt === undefined) this.indexedAt = performance.now();
-      this.wake();
+      this.waits.wake();
     });
     this.connection.onNotification('window/logMessage', (params: { type: number; message: string }) => {
       if (params.type === 1) process.stderr.write(`  server error: ${params.message.slice(0, 500)}\n`);
@@ -97,22 +98,9 @@ export class BenchClient {
     return client;
   }
 
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-  }
-
   /** Resolves when `check` holds, re-checking on every message from the server. */
-  async until(check: () => boolean, what: string, timeoutMs = 60000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!check()) {
-      if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 20);
-      });
-    }
+  until(check: () => boolean, what: string, timeoutMs = 60000): Promise<void> {
+    return this.waits.until(check, what, timeoutMs);
   }
 
   async indexed(timeoutMs = 120000): Promise<number> {

@@ -30,6 +30,7 @@ import {
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { startServer } from '../../server/src/server';
 import { SERVER_BUNDLE } from './paths';
+import { MessageWaits } from './messageWaits';
 
 export const uriOf = (file: string): string => pathToFileURL(file).href;
 
@@ -60,7 +61,7 @@ export class TestClient {
   readonly progress: unknown[] = [];
   readonly log: string[] = [];
   private versions = new Map<string, number>();
-  private waiters: (() => void)[] = [];
+  private readonly waits = new MessageWaits(50);
   private indexed = false;
   initializeResult?: InitializeResult;
   pullRefreshes = 0;
@@ -73,7 +74,7 @@ export class TestClient {
   ) {
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.diagnostics.set(params.uri, params.diagnostics);
-      this.wake();
+      this.waits.wake();
     });
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     connection.onRequest(RegistrationRequest.type, (params) => {
@@ -81,13 +82,13 @@ export class TestClient {
     });
     connection.onRequest('workspace/diagnostic/refresh', () => {
       this.pullRefreshes++;
-      this.wake();
+      this.waits.wake();
       return null;
     });
     connection.onNotification('$/progress', (params: { value: { kind: string } }) => {
       this.progress.push(params.value);
       if (params.value.kind === 'end') this.indexed = true;
-      this.wake();
+      this.waits.wake();
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.log.push(params.message);
@@ -149,22 +150,9 @@ export class TestClient {
     if (capabilities.window?.workDoneProgress) await this.until(() => this.indexed, 'indexing to end', indexTimeoutMs);
   }
 
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-  }
-
   /** Resolves when `check` holds, re-checking on every message from the server. */
-  async until(check: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
+  until(check: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
+    return this.waits.until(check, what, timeoutMs);
   }
 
   async open(file: string, text = fs.readFileSync(file, 'utf8'), languageId = 'annotated-text'): Promise<string> {
