@@ -289,6 +289,13 @@ describe('language server (a real LSP client over streams)', function () {
       const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: aUri } })) as DocumentSymbol[];
       const flat = (list: DocumentSymbol[], depth = 0): string[] => list.flatMap((s) => [`${'  '.repeat(depth)}${s.name} (${s.detail}) ${s.kind}`, ...flat(s.children ?? [], depth + 1)]);
       assert.deepEqual(flat(symbols), ['الخفاجي (PER @khafaji) 5', 'داعش (ORG @isis) 2', 'العراق (GPE @iraq) 3', 'الأمم المتحدة في العراق (ORG) 2', '  الأمم المتحدة (ORG @un) 2', '  العراق (GPE @iraq) 3']);
+      // Each symbol spans its whole markup and selects its surface.
+      const all = (list: DocumentSymbol[]): DocumentSymbol[] => list.flatMap((s) => [s, ...all(s.children ?? [])]);
+      for (const symbol of all(symbols)) {
+        assert.match(textAt(aText, symbol.range), /^\[.*\]\{[^}]*\}$/);
+        // The surface as written: nested spans' markup in it, the name without.
+        assert.equal(textAt(aText, symbol.selectionRange).replace(/\[([^\]]*)\]\{[^}]*\}/g, '$1'), symbol.name);
+      }
     });
 
     it('outlines corpus.yaml: its types and entities', async () => {
@@ -578,6 +585,12 @@ describe('position encodings other than UTF-16', function () {
         assert.deepEqual(
           spans.map((s) => [s.openRange.start.character, s.closeRange.start.character, s.closeRange.end.character, s.type]),
           [[open, open + 1 + letters, open + 1 + letters + 6, 'ORG']],
+        );
+        // The outline too: the span from [ to after }, the surface between the brackets.
+        const [symbol] = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+        assert.deepEqual(
+          [symbol!.range.start.character, symbol!.range.end.character, symbol!.selectionRange.start.character, symbol!.selectionRange.end.character, symbol!.children],
+          [open, open + 1 + letters + 6, open + 1, open + 1 + letters, undefined],
         );
       } finally {
         await client.stop();

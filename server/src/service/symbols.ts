@@ -3,6 +3,7 @@
 import { type CancellationToken, type DocumentSymbol, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver';
 import { matchingKey } from '../core/arabic';
 import type { CorpusConfig } from '../core/config';
+import type { ParsedDocument } from '../core/model';
 import { toRange } from './convert';
 import { mentionLocations } from './navigation';
 import { type Workspace } from './workspace';
@@ -38,7 +39,9 @@ export function documentSymbols(workspace: Workspace, uri: string, token?: Cance
   const parsed = workspace.parsed(uri);
   const mapper = workspace.positions(uri);
   if (!parsed || !mapper) return [];
-  const state = workspace.corpusOfDocument(uri);
+  const corpus = workspace.corpusOfDocument(uri)?.config;
+  const known = lastOutline.get(parsed);
+  if (known && known.config === corpus) return known.symbols;
   const symbols: DocumentSymbol[] = new Array(parsed.spans.length);
   // Where each span's symbol hangs its children: itself, or below MAX_OUTLINE_DEPTH the deepest
   // ancestor allowed. The tree is serialized recursively (JSON), so 100,000 nested spans
@@ -48,21 +51,33 @@ export function documentSymbols(workspace: Workspace, uri: string, token?: Cance
   for (let i = 0; i < parsed.spans.length; i++) {
     if (i % 4096 === 0 && token?.isCancellationRequested) return [];
     const span = parsed.spans[i]!;
-    const type = span.label.type?.name ?? (span.label.id ? state?.config.entities.get(span.label.id.name)?.type : undefined);
-    const detail = [type, span.label.id ? `@${span.label.id.name}` : undefined].filter(Boolean).join(' ');
+    const id = span.label.id?.name;
+    const type = span.label.type?.name ?? (id !== undefined ? corpus?.entities.get(id)?.type : undefined);
+    // A span stays on its line: one position for `[`, the surface one unit on, as `[` is in every encoding.
+    const open = mapper.positionAt(span.range.start);
+    const close = { line: open.line, character: mapper.positionAt(span.closeBracket).character };
+    const end = { line: open.line, character: mapper.positionAt(span.range.end).character };
     symbols[i] = {
       name: span.text.trim() || span.text || '(empty)',
-      detail,
-      kind: kindOfType(state?.config, type),
-      range: toRange(mapper, span.range),
-      selectionRange: toRange(mapper, span.contentRange),
-      children: [],
+      detail: type !== undefined ? (id !== undefined ? `${type} @${id}` : type) : id !== undefined ? `@${id}` : '',
+      kind: kindOfType(corpus, type),
+      range: { start: open, end },
+      selectionRange: { start: { line: open.line, character: open.character + 1 }, end: close },
     };
     holder[i] = span.depth < MAX_OUTLINE_DEPTH || span.parent < 0 ? i : holder[span.parent]!;
-    if (span.parent >= 0) symbols[holder[span.parent]!]!.children!.push(symbols[i]!);
+    if (span.parent >= 0) (symbols[holder[span.parent]!]!.children ??= []).push(symbols[i]!);
   }
-  return parsed.roots.map((i) => symbols[i]!);
+  const outline = parsed.roots.map((i) => symbols[i]!);
+  lastOutline.set(parsed, { config: corpus, symbols: outline });
+  return outline;
 }
+
+/**
+ * The last outline of each parse, for its corpus's configuration (types give the symbol kinds,
+ * the catalog the types of spans linked by id only): the breadcrumbs and the Outline view each
+ * ask for it after an edit, 20,000 symbols for a 1 MB document. Weak, as parses are replaced.
+ */
+const lastOutline = new WeakMap<ParsedDocument, { config: CorpusConfig | undefined; symbols: DocumentSymbol[] }>();
 
 function configSymbols(workspace: Workspace, uri: string): DocumentSymbol[] {
   const { state, file } = workspace.corpusOfConfigFile(uri)!;
