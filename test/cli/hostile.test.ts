@@ -223,6 +223,23 @@ fs.statSync = function (file, ...rest) {
     await new Promise((resolve) => child.on('exit', resolve));
     assert.ok(!fs.existsSync(killed), 'a killed export leaves no output folder');
     for (const f of fs.readdirSync(path.dirname(killed))) if (f.startsWith(`.${path.basename(killed)}.corpus-annotator-`)) fs.rmSync(path.join(path.dirname(killed), f), { recursive: true });
+
+    // Ctrl-C a brat export once files are being written in the background (the staging folder
+    // holds some): no output folder either.
+    const interrupted = path.join(root, '..', `${path.basename(root)}-interrupted`);
+    const stagingOf = (): string | undefined => fs.readdirSync(path.dirname(interrupted)).find((f) => f.startsWith(`.${path.basename(interrupted)}.corpus-annotator-`));
+    const brat = spawn(process.execPath, [CLI, 'export', '--format', 'brat', '--out', interrupted], { cwd: root, stdio: 'ignore' });
+    const t1 = performance.now();
+    for (;;) {
+      const staging = stagingOf();
+      if (staging && fs.readdirSync(path.join(path.dirname(interrupted), staging)).length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.ok(performance.now() - t1 < 60000, 'the brat export started writing');
+    }
+    brat.kill('SIGINT');
+    await new Promise((resolve) => brat.on('exit', resolve));
+    assert.ok(!fs.existsSync(interrupted), 'an interrupted export leaves no output folder');
+    fs.rmSync(path.join(path.dirname(interrupted), stagingOf()!), { recursive: true });
   });
 
   it('an entities: path that leaves the corpus folder is refused, also through a symbolic link', () => {

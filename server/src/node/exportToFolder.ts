@@ -34,7 +34,10 @@ export type ExportOutcome =
   | { kind: 'unreadable'; error: FileError }
   | { kind: 'cancelled' };
 
-/** Documents exported between two yields to the event loop (so progress and cancellation get through). */
+/**
+ * Documents exported between two yields to the event loop: progress and cancellation get
+ * through, and the files opened in the background meanwhile are written and closed.
+ */
 const CHUNK = 32;
 
 /** Runs an export. Rejects with OutputError when the folder cannot be written (e.g. not empty without force). */
@@ -46,29 +49,33 @@ export async function exportToFolder(job: ExportJob): Promise<ExportOutcome> {
     exporter.begin(staged);
     for (const [done, file] of job.documents.entries()) {
       if (job.isCancelled?.()) {
-        staged.abort();
+        await staged.abort();
         return { kind: 'cancelled' };
       }
       const read = readTextFile(file);
       // Deleted (or renamed away) since the corpus was listed: no longer a document.
       if (isFileError(read) && read.code === 'ENOENT') continue;
       if (isFileError(read)) {
-        staged.abort();
+        await staged.abort();
         return { kind: 'unreadable', error: read };
       }
       const relative = path.relative(job.folder, file).split(path.sep).join('/');
       for (const issue of exporter.add({ path: relative, parsed: parse(read.text) }, staged)) issues.push({ ...issue, path: path.join(job.folder, issue.path) });
       job.onProgress?.(done + 1, Buffer.byteLength(read.text));
+      // The files rendered so far are written in the background while the next documents are
+      // rendered; this waits only when too much is waiting to be written.
+      await staged.flush();
       if ((done + 1) % CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     if (issues.some((i) => i.severity === 'error')) {
-      staged.abort();
+      await staged.abort();
       return { kind: 'refused', issues };
     }
     exporter.end(staged);
+    await staged.flush(true);
     return { kind: 'written', files: staged.commit(), stats: exporter.stats, issues };
   } catch (error) {
-    staged.abort();
+    await staged.abort();
     throw error;
   }
 }

