@@ -421,8 +421,10 @@ async function corpusRows(source: Source, config: CorpusConfig, tmp: string): Pr
     if (afterReferences) record(source, 'references_rssMB', afterReferences.now);
 
     // Into the temp folder (this machine's disk), and when there is one into a memory file
-    // system too: creating a file costs this VM's disk about half a millisecond, which brat's
-    // 20,000 files alone turn into seconds; the second row is the tool's own share.
+    // system too: the second row is the tool's own share. The disk exports are kept until the
+    // end of the run: on this VM's ext4 (no journal) creating a file costs 0.3-0.9 ms of kernel
+    // time for a minute or more after some 20,000 files were deleted nearby (the allocator steps
+    // past recently freed inodes), so deleting one export would slow the next one down.
     const places: [string, string][] = [[tmp, 'the temp folder (disk)']];
     if (fs.existsSync(SHM)) places.push([fs.mkdtempSync(path.join(SHM, 'corpus-annotator-bench-')), `${SHM} (memory)`]);
     for (const format of ['conll', 'brat'] as const) {
@@ -437,7 +439,8 @@ async function corpusRows(source: Source, config: CorpusConfig, tmp: string): Pr
         const key = parent === tmp ? `export_${format}_MBps` : `export_${format}_memory_MBps`;
         record(source, key, rate);
         row(source, '4', `export to ${format}, into ${where}`, '>= 20 MB/s', `${rate.toFixed(1)} MB/s`, rate >= 20, `${((seconds * 1000) / base).toFixed(0)}x`, `${result.documents} documents, ${result.files} files`);
-        fs.rmSync(out, { recursive: true, force: true });
+        // Memory is given back at once; the temp folder goes at the end of the run.
+        if (parent !== tmp) fs.rmSync(out, { recursive: true, force: true });
         const after = client.rss();
         if (after) record(source, `${key.replace(/_MBps$/, '')}_rssMB`, after.now);
       }
