@@ -193,7 +193,9 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
   record(source, 'parseDiagnoseRatio', full / base);
   row(source, '1', 'baseline: decode the 1 MB document + read every char once', '', ms(base), undefined, '1.0x', `${mb.toFixed(2)} MB`);
   row(source, '1', 'parse, median', '', ms(parseOnly), undefined, `${(parseOnly / base).toFixed(1)}x`, `${spans} spans`);
-  row(source, '1', 'parse + index + diagnose, median', '< 50 ms, < 4x', ms(full), full < 50 && full / base < 4, `${(full / base).toFixed(1)}x`, `${problems} problems`);
+  // Two targets on one measure: the time, and the ratio to the baseline.
+  row(source, '1', 'parse + index + diagnose, median', '< 50 ms', ms(full), full < 50, `${(full / base).toFixed(1)}x`, `${problems} problems`);
+  row(source, '1', 'parse + index + diagnose against the baseline', '< 4x', `${(full / base).toFixed(1)}x`, full / base < 4);
   record(source, 'keystrokeMs', keystroke);
   row(source, '1', 'after a letter typed between spans: parse + re-index + diagnose, median', '', ms(keystroke), undefined, `${(keystroke / base).toFixed(1)}x`);
 }
