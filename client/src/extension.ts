@@ -13,6 +13,7 @@ import {
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
+  State,
   TransportKind,
 } from 'vscode-languageclient/node';
 import { CorpusDocumentRequest } from '../../server/src/protocol';
@@ -101,7 +102,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
     vscode.commands.registerCommand('corpusAnnotator.refreshEntities', () => entities.refresh()),
     vscode.commands.registerCommand('corpusAnnotator.restartServer', async () => {
       restarts.reset();
-      await started.restart();
+      // A client that gave the server up is stopped (or failed to start): it is only started.
+      if (started.state === State.Running) await started.restart();
+      else await started.start();
     }),
     vscode.commands.registerCommand('corpusAnnotator.exportCorpus', (args?: ExportArgs) => exportCorpus(started, args)),
   );

@@ -87,6 +87,28 @@ describe('Annotator: reliability', () => {
     }
   });
 
+  it('"Restart Language Server" starts a new server, which diagnoses the open documents', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const uri = writeCorpusFile('restart-command.txt', 'قال [x]{NOPE}\n');
+    try {
+      await openCorpusDocument(uri);
+      await waitFor('diagnostics before the restart', () => (vscode.languages.getDiagnostics(uri).some((d) => d.code === 'unknown-type') ? true : undefined));
+      const [before] = await waitFor('the language server process', () => {
+        const pids = serverPids();
+        return pids.length === 1 ? pids : undefined;
+      });
+      await vscode.commands.executeCommand('corpusAnnotator.restartServer');
+      const [after] = await waitFor('a new language server', () => {
+        const pids = serverPids().filter((p) => p !== before);
+        return pids.length === 1 ? pids : undefined;
+      });
+      assert.notEqual(after, before);
+      await waitFor('diagnostics from the new server', () => (vscode.languages.getDiagnostics(uri).some((d) => d.code === 'unknown-type') ? true : undefined), 20000);
+    } finally {
+      removeCorpusFile(uri);
+    }
+  });
+
   it('declares full support of untrusted workspaces: nothing in a corpus is ever run', async () => {
     const manifest = (await activeExtension()).packageJSON as { capabilities?: { untrustedWorkspaces?: { supported: unknown; description?: string } } };
     assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, true);
