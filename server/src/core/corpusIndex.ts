@@ -296,7 +296,7 @@ export class CorpusIndex {
       mention.range = spans[i]!.range;
       mention.contentRange = spans[i]!.contentRange;
     }
-    this.docs.set(docId, retain ? { parsed, source: parsed.source, mentions } : { source: parsed.source, lines: new LineIndex(parsed.source), mentions });
+    this.docs.set(docId, documentEntry(parsed, mentions, retain));
     return true;
   }
 
@@ -527,9 +527,7 @@ export class CorpusIndex {
       const ids = getOrCreate(this.keyIds, key);
       for (const [id, n] of counts.ids) ids.add(id, n);
     }
-    // A document given without its parse is one on disk: its line starts are made now, while its
-    // text is at hand, so the first references across the corpus need not make 10,000 of them.
-    this.docs.set(docId, retain ? { parsed, source: parsed.source, mentions } : { source: parsed.source, lines: new LineIndex(parsed.source), mentions });
+    this.docs.set(docId, documentEntry(parsed, mentions, retain));
   }
 
   private removeMentions(docId: string): void {
@@ -566,6 +564,15 @@ export class CorpusIndex {
     }
     entry.mentions = [];
   }
+}
+
+/**
+ * What the index keeps of a document: its parse, or for one given without it (a document on
+ * disk) its line starts, made now while its text is at hand, so the first references across the
+ * corpus need not make 10,000 of them.
+ */
+function documentEntry(parsed: ParsedDocument, mentions: Mention[], retain: boolean): DocumentEntry {
+  return retain ? { parsed, source: parsed.source, mentions } : { source: parsed.source, lines: new LineIndex(parsed.source), mentions };
 }
 
 /** A document's share of one key's declared types and linked ids ('' for none), with counts. */
