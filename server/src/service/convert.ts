@@ -10,6 +10,16 @@ export function toRange(mapper: PositionMapper, range: OffsetRange): Range {
   return { start: mapper.positionAt(range.start), end: mapper.positionAt(range.end) };
 }
 
+/**
+ * Where a span stands: the line and character of its `[`, and on that line the characters of
+ * its `]` and of the end of its label. A span never crosses a line, so three lookups place it,
+ * and its surface starts one unit after the `[` in every position encoding.
+ */
+export function spanColumns(mapper: PositionMapper, span: Span): { line: number; open: number; close: number; end: number } {
+  const start = mapper.positionAt(span.range.start);
+  return { line: start.line, open: start.character, close: mapper.positionAt(span.closeBracket).character, end: mapper.positionAt(span.range.end).character };
+}
+
 export function toSeverity(severity: Severity): DiagnosticSeverity {
   switch (severity) {
     case 'error':

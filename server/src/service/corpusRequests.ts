@@ -10,7 +10,7 @@ import type { Span } from '../core/model';
 import { isWordCharAt, isWordCharBefore } from '../core/text';
 import { type LinkEditParams, type MentionLocation, type MentionsParams, SPAN_FIELDS, SPANS_FORMAT, type SpansResult, type StatisticsResult, type TypeInfo, type TypeStatistics, type WordAtParams } from '../protocol';
 import { workspaceEdit } from './codeActions';
-import { spanAt, toRange } from './convert';
+import { spanAt, spanColumns, toRange } from './convert';
 import { mentionLocations, syncCorpus } from './navigation';
 import type { PositionMapper, Workspace } from './workspace';
 
@@ -62,20 +62,17 @@ export function encodeSpans(spans: readonly Span[], mapper: PositionMapper, enti
   let character = 0;
   let k = 0;
   for (const s of spans) {
-    // Three conversions a span: the `]` and the end are on the `[`'s line (spans never cross one).
-    const open = mapper.positionAt(s.range.start);
-    const close = mapper.positionAt(s.closeBracket).character;
-    const end = mapper.positionAt(s.range.end).character;
+    const at = spanColumns(mapper, s);
     const id = s.label.id?.name;
-    data[k++] = open.line - line;
-    data[k++] = open.line === line ? open.character - character : open.character;
-    data[k++] = close - open.character;
-    data[k++] = end - open.character;
+    data[k++] = at.line - line;
+    data[k++] = at.line === line ? at.open - character : at.open;
+    data[k++] = at.close - at.open;
+    data[k++] = at.end - at.open;
     data[k++] = s.depth;
     data[k++] = intern(s.label.type?.name ?? (id !== undefined ? entityType(id) : undefined));
     data[k++] = intern(id);
-    line = open.line;
-    character = open.character;
+    line = at.line;
+    character = at.open;
   }
   return { format: SPANS_FORMAT, data, strings };
 }

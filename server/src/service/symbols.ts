@@ -4,7 +4,7 @@ import { type CancellationToken, type DocumentSymbol, SymbolKind, type Workspace
 import { matchingKey } from '../core/arabic';
 import type { CorpusConfig } from '../core/config';
 import type { ParsedDocument } from '../core/model';
-import { toRange } from './convert';
+import { spanColumns, toRange } from './convert';
 import { mentionLocations } from './navigation';
 import { type Workspace } from './workspace';
 
@@ -53,16 +53,13 @@ export function documentSymbols(workspace: Workspace, uri: string, token?: Cance
     const span = parsed.spans[i]!;
     const id = span.label.id?.name;
     const type = span.label.type?.name ?? (id !== undefined ? corpus?.entities.get(id)?.type : undefined);
-    // A span stays on its line: one position for `[`, the surface one unit on, as `[` is in every encoding.
-    const open = mapper.positionAt(span.range.start);
-    const close = { line: open.line, character: mapper.positionAt(span.closeBracket).character };
-    const end = { line: open.line, character: mapper.positionAt(span.range.end).character };
+    const { line, open, close, end } = spanColumns(mapper, span);
     symbols[i] = {
       name: span.text.trim() || span.text || '(empty)',
       detail: type !== undefined ? (id !== undefined ? `${type} @${id}` : type) : id !== undefined ? `@${id}` : '',
       kind: kindOfType(corpus, type),
-      range: { start: open, end },
-      selectionRange: { start: { line: open.line, character: open.character + 1 }, end: close },
+      range: { start: { line, character: open }, end: { line, character: end } },
+      selectionRange: { start: { line, character: open + 1 }, end: { line, character: close } },
     };
     holder[i] = span.depth < MAX_OUTLINE_DEPTH || span.parent < 0 ? i : holder[span.parent]!;
     if (span.parent >= 0) (symbols[holder[span.parent]!]!.children ??= []).push(symbols[i]!);
