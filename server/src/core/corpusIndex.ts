@@ -9,7 +9,7 @@
 import { matchingKey } from './arabic';
 import { SPACE, WORD, bmpClasses, hasClass } from './charClass';
 import type { CorpusConfig } from './config';
-import type { OffsetRange, ParsedDocument, Span } from './model';
+import type { ParsedDocument, Span } from './model';
 import { parse } from './parser';
 import { LineIndex } from './text';
 
@@ -18,10 +18,14 @@ export interface Mention {
   docId: string;
   /** Index of the span in its document's `spans`. */
   spanIndex: number;
-  /** Source range of the whole span. */
-  range: OffsetRange;
+  // Source offsets as numbers, not range objects: a corpus has a million mentions, and two objects
+  // fewer each is a third of the index's objects, which every full garbage collection marks.
+  /** Source range of the whole span, `[` to `}`. */
+  spanStart: number;
+  spanEnd: number;
   /** Source range between `[` and `]` (what references point at). */
-  contentRange: OffsetRange;
+  contentStart: number;
+  contentEnd: number;
   /** The surface as written. */
   text: string;
   /** The surface's matching key. */
@@ -163,17 +167,23 @@ class Tally {
   }
 }
 
-/** Mentions grouped by document, so a document's share can be dropped in one step. */
+/**
+ * Which documents mention each name (a surface key, an entity id or a type), and how often. The
+ * mentions themselves stay in their document's one list and are picked from it when asked for:
+ * a list per name per document would be half a million arrays for a corpus of 10,000 documents,
+ * all of them marked by every full garbage collection.
+ */
 class MentionGroups {
-  readonly byName = new Map<string, Map<string, Mention[]>>();
-  /** Adds a document's mentions of one name at once. */
-  addAll(name: string, docId: string, mentions: Mention[]): void {
+  readonly byName = new Map<string, Map<string, number>>();
+  constructor(
+    private readonly nameOf: (mention: Mention) => string | undefined,
+    private readonly mentionsIn: (docId: string) => readonly Mention[],
+  ) {}
+  /** Counts a document's mentions of one name, all at once. */
+  add(name: string, docId: string, count: number): void {
     let docs = this.byName.get(name);
     if (!docs) this.byName.set(name, (docs = new Map()));
-    const list = docs.get(docId);
-    if (list) for (const mention of mentions) list.push(mention);
-    // A list grown by push holds room for more; kept for long, it should hold what it has.
-    else docs.set(docId, mentions.length > 1 ? mentions.slice() : mentions);
+    docs.set(docId, (docs.get(docId) ?? 0) + count);
   }
   removeDoc(name: string, docId: string): void {
     const docs = this.byName.get(name);
@@ -182,11 +192,13 @@ class MentionGroups {
     if (docs.size === 0) this.byName.delete(name);
   }
   *mentions(name: string): Iterable<Mention> {
-    for (const list of this.byName.get(name)?.values() ?? []) yield* list;
+    for (const docId of this.byName.get(name)?.keys() ?? []) {
+      for (const mention of this.mentionsIn(docId)) if (this.nameOf(mention) === name) yield mention;
+    }
   }
   count(name: string): number {
     let n = 0;
-    for (const list of this.byName.get(name)?.values() ?? []) n += list.length;
+    for (const count of this.byName.get(name)?.values() ?? []) n += count;
     return n;
   }
 }
@@ -207,9 +219,9 @@ const REPARSED_CACHE = 8;
 export class CorpusIndex {
   private config: CorpusConfig;
   private readonly docs = new Map<string, DocumentEntry>();
-  private byKey = new MentionGroups();
-  private byId = new MentionGroups();
-  private byType = new MentionGroups();
+  private byKey = this.groups((m) => m.key);
+  private byId = this.groups((m) => m.id);
+  private byType = this.groups((m) => m.type);
   /** Declared types per surface key. */
   private keyTypes = new Map<string, Tally>();
   /** Linked ids per surface key ('' for annotations without one). */
@@ -238,6 +250,10 @@ export class CorpusIndex {
     this.indexCatalog();
   }
 
+  private groups(nameOf: (mention: Mention) => string | undefined): MentionGroups {
+    return new MentionGroups(nameOf, (docId) => this.mentionsIn(docId));
+  }
+
   getConfig(): CorpusConfig {
     return this.config;
   }
@@ -247,9 +263,9 @@ export class CorpusIndex {
     this.config = config;
     this.indexCatalog();
     // Which mentions count depends on the declared types, so rebuild rather than adjust.
-    this.byKey = new MentionGroups();
-    this.byId = new MentionGroups();
-    this.byType = new MentionGroups();
+    this.byKey = this.groups((m) => m.key);
+    this.byId = this.groups((m) => m.id);
+    this.byType = this.groups((m) => m.type);
     this.keyTypes = new Map();
     this.keyIds = new Map();
     this.annotatedByFirst = new Map();
@@ -293,8 +309,11 @@ export class CorpusIndex {
     }
     for (let i = 0; i < spans.length; i++) {
       const mention = mentions[i]!;
-      mention.range = spans[i]!.range;
-      mention.contentRange = spans[i]!.contentRange;
+      const span = spans[i]!;
+      mention.spanStart = span.range.start;
+      mention.spanEnd = span.range.end;
+      mention.contentStart = span.contentRange.start;
+      mention.contentEnd = span.contentRange.end;
     }
     this.docs.set(docId, documentEntry(parsed, mentions, retain));
     return true;
@@ -480,16 +499,16 @@ export class CorpusIndex {
   }
 
   /**
-   * Mentions are grouped by name within the document first, so the corpus-wide maps are touched
+   * Mentions are counted by name within the document first, so the corpus-wide maps are touched
    * once per distinct key, id and type of the document rather than once per span (a 1 MB
    * document has 20,000 spans and a few hundred distinct names). Every map sees its entries in
    * the order the spans first name them, as one mention at a time would give.
    */
   private addMentions(docId: string, parsed: ParsedDocument, retain: boolean): void {
     const mentions: Mention[] = [];
-    const byKey = new Map<string, Mention[]>();
-    const byId = new Map<string, Mention[]>();
-    const byType = new Map<string, Mention[]>();
+    const byKey = new Map<string, number>();
+    const byId = new Map<string, number>();
+    const byType = new Map<string, number>();
     const typed = new Map<string, KeyTally>();
     for (let spanIndex = 0; spanIndex < parsed.spans.length; spanIndex++) {
       const span = parsed.spans[spanIndex]!;
@@ -498,23 +517,24 @@ export class CorpusIndex {
       const type = this.typeOf(span);
       const id = span.label.id?.name;
       // One literal per shape: optional fields added later would cost every mention a second block.
+      const { range, contentRange } = span;
       const mention: Mention =
         type !== undefined
           ? id !== undefined
-            ? { docId, spanIndex, range: span.range, contentRange: span.contentRange, text, key, type, id }
-            : { docId, spanIndex, range: span.range, contentRange: span.contentRange, text, key, type }
+            ? { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, type, id }
+            : { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, type }
           : id !== undefined
-            ? { docId, spanIndex, range: span.range, contentRange: span.contentRange, text, key, id }
-            : { docId, spanIndex, range: span.range, contentRange: span.contentRange, text, key };
+            ? { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, id }
+            : { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key };
       mentions.push(mention);
-      group(byKey, key, mention);
-      if (id !== undefined) group(byId, id, mention);
-      if (type !== undefined) group(byType, type, mention);
+      tally(byKey, key);
+      if (id !== undefined) tally(byId, id);
+      if (type !== undefined) tally(byType, type);
       if (type !== undefined && this.config.types.has(type) && key.length > 0) countKey(typed, key, type, id ?? '', 1);
     }
-    for (const [name, list] of byKey) this.byKey.addAll(name, docId, list);
-    for (const [name, list] of byId) this.byId.addAll(name, docId, list);
-    for (const [name, list] of byType) this.byType.addAll(name, docId, list);
+    for (const [name, count] of byKey) this.byKey.add(name, docId, count);
+    for (const [name, count] of byId) this.byId.add(name, docId, count);
+    for (const [name, count] of byType) this.byType.add(name, docId, count);
     for (const [key, counts] of typed) {
       this.surfaceCache.delete(key);
       let tally = this.keyTypes.get(key);
@@ -588,10 +608,8 @@ function countKey(typed: Map<string, KeyTally>, key: string, type: string, id: s
   counts.ids.set(id, (counts.ids.get(id) ?? 0) + by);
 }
 
-function group(map: Map<string, Mention[]>, name: string, mention: Mention): void {
-  const list = map.get(name);
-  if (list) list.push(mention);
-  else map.set(name, [mention]);
+function tally(map: Map<string, number>, name: string): void {
+  map.set(name, (map.get(name) ?? 0) + 1);
 }
 
 function getOrCreate(map: Map<string, Tally>, key: string): Tally {

@@ -405,7 +405,7 @@ function checkCrossDocument(doc: ParsedDocument, docId: string, index: CorpusInd
     const related: RelatedPlace[] = [];
     for (const other of index.mentionsOfKey(mention.key)) {
       if (other.type === mention.type || other.type === undefined) continue;
-      related.push({ docId: other.docId, range: other.range, message: `'${other.text}' is ${other.type} here` });
+      related.push({ docId: other.docId, range: { start: other.spanStart, end: other.spanEnd }, message: `'${other.text}' is ${other.type} here` });
       if (related.length >= MAX_RELATED) break;
     }
     const fixes = majority.length === 1 ? changeTypeFix(doc.spans[mention.spanIndex]!, majority[0]!) : [];

@@ -102,9 +102,9 @@ export function mentionLocations(workspace: Workspace, state: CorpusState, menti
     if ((withPreview && !parsed) || !mapper) continue;
     const list = byDoc.get(docId)!;
     // In span order already, as the index keeps them; sorted only if not.
-    if (!isSortedByStart(list)) list.sort((a, b) => a.range.start - b.range.start);
+    if (!isSortedByStart(list)) list.sort((a, b) => a.spanStart - b.spanStart);
     for (const m of list) {
-      const location: MentionLocation = { uri: docId, range: toRange(mapper, m.contentRange) };
+      const location: MentionLocation = { uri: docId, range: toRange(mapper, { start: m.contentStart, end: m.contentEnd }) };
       if (parsed) {
         const span = parsed.spans[m.spanIndex];
         if (!span) continue;
@@ -117,7 +117,7 @@ export function mentionLocations(workspace: Workspace, state: CorpusState, menti
 }
 
 function isSortedByStart(mentions: readonly Mention[]): boolean {
-  for (let i = 1; i < mentions.length; i++) if (mentions[i - 1]!.range.start > mentions[i]!.range.start) return false;
+  for (let i = 1; i < mentions.length; i++) if (mentions[i - 1]!.spanStart > mentions[i]!.spanStart) return false;
   return true;
 }
 
