@@ -171,10 +171,13 @@ class Tally {
  * Which documents mention each name (a surface key, an entity id or a type), and how often. The
  * mentions themselves stay in their document's one list and are picked from it when asked for:
  * a list per name per document would be half a million arrays for a corpus of 10,000 documents,
- * all of them marked by every full garbage collection.
+ * all of them marked by every full garbage collection. A long document's mentions are listed by
+ * name once, when first asked for: diagnostics ask for the names of its spans one by one.
  */
 class MentionGroups {
   readonly byName = new Map<string, Map<string, number>>();
+  /** Lists by name of long documents' mentions, kept while their list of mentions is current. */
+  private readonly listed = new WeakMap<readonly Mention[], Map<string, Mention[]>>();
   constructor(
     private readonly nameOf: (mention: Mention) => string | undefined,
     private readonly mentionsIn: (docId: string) => readonly Mention[],
@@ -193,7 +196,9 @@ class MentionGroups {
   }
   *mentions(name: string): Iterable<Mention> {
     for (const docId of this.byName.get(name)?.keys() ?? []) {
-      for (const mention of this.mentionsIn(docId)) if (this.nameOf(mention) === name) yield mention;
+      const all = this.mentionsIn(docId);
+      if (all.length > SCANNED_MENTIONS) yield* this.listsOf(all).get(name) ?? [];
+      else for (const mention of all) if (this.nameOf(mention) === name) yield mention;
     }
   }
   count(name: string): number {
@@ -201,7 +206,25 @@ class MentionGroups {
     for (const count of this.byName.get(name)?.values() ?? []) n += count;
     return n;
   }
+  private listsOf(all: readonly Mention[]): Map<string, Mention[]> {
+    let lists = this.listed.get(all);
+    if (!lists) {
+      lists = new Map();
+      for (const mention of all) {
+        const name = this.nameOf(mention);
+        if (name === undefined) continue;
+        const list = lists.get(name);
+        if (list) list.push(mention);
+        else lists.set(name, [mention]);
+      }
+      this.listed.set(all, lists);
+    }
+    return lists;
+  }
 }
+
+/** Up to how many mentions a document's are scanned for a name rather than listed by name. */
+const SCANNED_MENTIONS = 256;
 
 interface DocumentEntry {
   /** The parse, when the index keeps it (see `update`). */
