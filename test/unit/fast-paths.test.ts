@@ -11,7 +11,8 @@ import { matchingKey, matchingKeyWithOffsets } from '../../server/src/core/arabi
 import { EDGE, EDGE_RE, SPACE, SPACE_RE, WORD, WORD_RE, bmpClasses, hasClass } from '../../server/src/core/charClass';
 import { type CorpusConfig, loadConfig } from '../../server/src/core/config';
 import { CorpusIndex, type KnownSurface, TOKEN, hasSignature, signatureOf, signatureTable, tokenBounds, tokenSignature } from '../../server/src/core/corpusIndex';
-import { type Occurrence, type SurfaceSource, diagnoseDocument, findMissedMentions } from '../../server/src/core/diagnostics';
+import { diagnoseDocument } from '../../server/src/core/diagnostics';
+import { MissedMentionCache, type Occurrence, type SurfaceSource, findMissedMentions } from '../../server/src/core/missedMentions';
 import type { ParsedDocument } from '../../server/src/core/model';
 import { parse } from '../../server/src/core/parser';
 import { floorIndex, isWordCharAt } from '../../server/src/core/text';
@@ -207,6 +208,8 @@ function referenceMissedMentions(doc: ParsedDocument, index: SurfaceSource, conf
       for (const surfaceKey of index.surfacesStartingWith(first)) {
         const surface = index.knownSurface(surfaceKey);
         if (!surface || surface.tokens.length <= bestTokens || t + surface.tokens.length > tokens.length) continue;
+        // Not across a line break: a span cannot be written there.
+        if (/[\n\r]/.test(key.slice(tokens[t]!.start, tokens[t + surface.tokens.length - 1]!.end))) continue;
         let match = true;
         for (let k = 1; k < surface.tokens.length && match; k++) match = tokens[t + k]!.text === surface.tokens[k];
         if (!match) continue;
@@ -224,9 +227,7 @@ function referenceMissedMentions(doc: ParsedDocument, index: SurfaceSource, conf
       tryCandidate(text.slice(p.length), p.length);
       if (p.endsWith('لل')) tryCandidate(`ا${text.slice(p.length - 1)}`, p.length - 1);
     }
-    // Nor across a line break: a span cannot be written there.
-    const crossesLine = (o: Occurrence): boolean => /[\n\r]/.test(plain.slice(o.start, o.end));
-    if (best && !overlapsSpan(best.start, best.end) && !crossesLine(best)) {
+    if (best && !overlapsSpan(best.start, best.end)) {
       found.push(best);
       t += bestTokens - 1;
     }
@@ -244,6 +245,8 @@ const pieceArb = fc.oneof(
   fc.tuple(fc.constantFrom(...PROCLITICS), fc.constantFrom(...SURFACES), fc.boolean()).map(([p, s, marked]) => p + (marked ? s.replace(/([\u0627-\u064a])/, '$1\u064e') : s)),
   fc.tuple(fc.constantFrom(...PROCLITICS), fc.constantFrom(...SURFACES), fc.constantFrom('PER', 'ORG', 'GPE', 'ORG @isis')).map(([p, s, l]) => `${p}[${s}]{${l}}`),
   fc.tuple(fc.constantFrom(...SURFACES), fc.constantFrom(...SURFACES)).map(([a, b]) => `[[${a}]{ORG} في ${b}]{GPE}`),
+  // ل before the article takes its alef: ل + العراق = للعراق.
+  fc.constantFrom(...SURFACES.filter((s) => s.startsWith('ال'))).map((s) => `لل${s.slice(2)}`),
 );
 const docArb = fc.array(fc.tuple(pieceArb, fc.constantFrom(' ', ' ', ' ', '\n', '، ', '')), { maxLength: 30 }).map((parts) => parts.map(([p, s]) => p + s).join(''));
 
@@ -265,6 +268,40 @@ describe('fast paths: missed mentions', () => {
         assert.deepEqual(simple(findMissedMentions(doc, plain, config)), simple(referenceMissedMentions(doc, index, config)));
       }),
       { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('with a cache of the lines kept across edits, finds what a search afresh finds', () => {
+    // An edit of the document; now and then another document changes too (its surfaces come and go).
+    const editsArb = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.oneof(pieceArb, fc.constantFrom('\n', ' ', '\r\n', '[')), fc.option(docArb, { freq: 4 })), { maxLength: 12 });
+    fc.assert(
+      fc.property(docArb, docArb, editsArb, (other, start, edits) => {
+        const index = new CorpusIndex(config);
+        index.update('other', parse(other));
+        const cache = new MissedMentionCache();
+        const simple = (o: Occurrence[]): [number, number, string, string | undefined][] => o.map((x) => [x.start, x.end, x.surface.key, x.surface.type]);
+        let text = start;
+        for (const [at, removed, inserted, otherText] of [[0, 0, '', null] as const, ...edits]) {
+          if (otherText !== null) index.update('other', parse(otherText));
+          const cut = at % (text.length + 1);
+          text = text.slice(0, cut) + inserted + text.slice(cut + removed);
+          const doc = parse(text);
+          index.update('doc', doc);
+          assert.deepEqual(simple(findMissedMentions(doc, index, config, cache)), simple(findMissedMentions(doc, index, config)), JSON.stringify(text));
+        }
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('a surface matched across a line break gives way to a shorter one on the line', () => {
+    const index = new CorpusIndex(config);
+    index.update('a', parse('[داعش]{ORG} [داعش في]{ORG}\n'));
+    const doc = parse('قال داعش\nفي العراق\n');
+    index.update('doc', doc);
+    assert.deepEqual(
+      findMissedMentions(doc, index, config).map((o) => doc.plainText.slice(o.start, o.end)),
+      ['داعش'],
     );
   });
 
@@ -319,6 +356,8 @@ describe('fast paths: the incremental index', () => {
     fc.tuple(fc.constant('remove' as const), fc.integer({ min: 0, max: 3 }), fc.constant(''), fc.constant(true)),
     // Text typed into a document outside its spans: the mentions move, nothing is named anew.
     fc.tuple(fc.constant('move' as const), fc.integer({ min: 0, max: 3 }), fc.constantFrom('و ', 'قال\n', '\n\n', ' '), fc.boolean()),
+    // A piece typed anywhere, into a surface or a label too: some mentions change, the rest stay.
+    fc.tuple(fc.constant('edit' as const), fc.integer({ min: 0, max: 3 }), fc.tuple(fc.nat(), pieceArb), fc.boolean()),
   );
 
   it('answers after any updates and removals as an index built from the final documents', () => {
@@ -331,6 +370,12 @@ describe('fast paths: the incremental index', () => {
           if (kind === 'remove') {
             index.remove(docId);
             final.delete(docId);
+          } else if (kind === 'edit') {
+            const before = final.get(docId)?.[0] ?? '';
+            const [at, piece] = text;
+            const edited = before.slice(0, at % (before.length + 1)) + piece + before.slice(at % (before.length + 1));
+            index.update(docId, parse(edited), retain);
+            final.set(docId, [edited, retain]);
           } else if (kind === 'move') {
             const before = final.get(docId)?.[0] ?? '';
             // Typed at a line start after the first line: never inside a span or the front matter.
@@ -377,6 +422,28 @@ describe('fast paths: the incremental index', () => {
       assert.equal(index.source('d'), after);
       assert.equal(index.lineIndex('d')?.position(after.lastIndexOf('[')).line, 2);
     }
+  });
+
+  it('tells which first tokens of surfaces came or went since a version, while it remembers', () => {
+    const index = new CorpusIndex(config);
+    const start = index.surfaceSetVersion;
+    index.update('a', parse('[قيادة العمليات]{ORG} [داعش]{ORG}\n'));
+    const afterA = index.surfaceSetVersion;
+    // Moved mentions and more mentions of known surfaces change no surface.
+    index.update('a', parse('قال [قيادة العمليات]{ORG} [داعش]{ORG}\n'));
+    index.update('b', parse('[داعش]{ORG}\n'));
+    assert.equal(index.surfaceSetVersion, afterA);
+    assert.deepEqual(index.surfaceChangesSince(afterA), []);
+    index.remove('a');
+    assert.deepEqual(index.surfaceChangesSince(afterA)!.sort(), ['قياده']);
+    assert.deepEqual(index.surfaceChangesSince(start)!.sort(), ['داعش', 'قياده', 'قياده']);
+    // A new configuration may change anything; so may changes beyond what the index remembers.
+    index.setConfig(config);
+    assert.equal(index.surfaceChangesSince(afterA), undefined);
+    const afterConfig = index.surfaceSetVersion;
+    for (let i = 0; i < 300; i++) index.update(`n${i}`, parse(`[كلمة${i}]{ORG}\n`));
+    assert.equal(index.surfaceChangesSince(afterConfig), undefined);
+    assert.deepEqual(index.surfaceChangesSince(index.surfaceSetVersion - 2), ['كلمه298', 'كلمه299']);
   });
 
   it('a new configuration re-types documents kept with and without their parse', () => {

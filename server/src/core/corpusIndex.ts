@@ -182,17 +182,16 @@ class MentionGroups {
     private readonly nameOf: (mention: Mention) => string | undefined,
     private readonly mentionsIn: (docId: string) => readonly Mention[],
   ) {}
-  /** Counts a document's mentions of one name, all at once. */
+  /** Counts a document's mentions of one name in (a positive count) or out (negative), all at once. */
   add(name: string, docId: string, count: number): void {
     let docs = this.byName.get(name);
     if (!docs) this.byName.set(name, (docs = new Map()));
-    docs.set(docId, (docs.get(docId) ?? 0) + count);
-  }
-  removeDoc(name: string, docId: string): void {
-    const docs = this.byName.get(name);
-    if (!docs) return;
-    docs.delete(docId);
-    if (docs.size === 0) this.byName.delete(name);
+    const next = (docs.get(docId) ?? 0) + count;
+    if (next > 0) docs.set(docId, next);
+    else {
+      docs.delete(docId);
+      if (docs.size === 0) this.byName.delete(name);
+    }
   }
   *mentions(name: string): Iterable<Mention> {
     for (const docId of this.byName.get(name)?.keys() ?? []) {
@@ -236,6 +235,9 @@ interface DocumentEntry {
   mentions: Mention[];
 }
 
+/** How many surface changes the index remembers (see `surfaceChangesSince`). */
+const SURFACE_LOG = 256;
+
 /** How many documents given with `retain: false` are kept parsed after being asked for. */
 const REPARSED_CACHE = 8;
 
@@ -254,10 +256,19 @@ export class CorpusIndex {
   /** Catalog names and aliases: key -> entity id, and by first token. */
   private catalogKeys = new Map<string, string>();
   private catalogByFirst = new Map<string, Set<string>>();
-  /** See `firstTokenSignatures`; dropped whenever a first token comes or goes. */
+  /** See `firstTokenSignatures`; dropped whenever a known surface comes or goes. */
   private signatures: Uint32Array | undefined;
   /** Bumped on every change, so callers can tell stale results. */
   version = 0;
+  /**
+   * Bumped when a surface becomes known or stops being known (annotated with a declared type, or
+   * a catalog name): the missed-mention search depends on that set, not on counts or types.
+   */
+  surfaceSetVersion = 0;
+  /** The first tokens of the surfaces that came or went, with the surface-set version they made (the last few hundred). */
+  private surfaceLog: { version: number; firstToken: string }[] = [];
+  /** The log holds every change after this version. */
+  private surfaceLogFrom = 0;
   /**
    * knownSurface answers (diagnostics ask for the same keys often). An answer depends on its
    * key's tallies and the catalog only, so an update drops the answers of the keys it touched.
@@ -292,9 +303,12 @@ export class CorpusIndex {
     this.keyTypes = new Map();
     this.keyIds = new Map();
     this.annotatedByFirst = new Map();
-    this.signatures = undefined;
+    this.surfaceSetChanged();
     this.surfaceCache = new Map();
-    for (const [docId, entry] of [...this.docs]) this.addMentions(docId, entry.parsed ?? parse(entry.source), entry.parsed !== undefined);
+    for (const [docId, entry] of [...this.docs]) {
+      entry.mentions = [];
+      this.update(docId, entry.parsed ?? parse(entry.source), entry.parsed !== undefined);
+    }
     this.version++;
   }
 
@@ -306,44 +320,48 @@ export class CorpusIndex {
    */
   update(docId: string, parsed: ParsedDocument, retain = true): void {
     this.reparsed.delete(docId);
-    if (!this.moveMentions(docId, parsed, retain)) {
-      this.removeMentions(docId);
-      this.addMentions(docId, parsed, retain);
-    }
-    this.version++;
-  }
-
-  /**
-   * The common keystroke, typed outside every surface and label, moves a document's spans but
-   * names nothing new: when the new parse has the same surfaces, types and ids in the same order,
-   * the corpus-wide groups and tallies stay as they are and the mentions only take their new
-   * ranges (20,000 comparisons instead of regrouping 20,000 mentions). False when anything else
-   * changed.
-   */
-  private moveMentions(docId: string, parsed: ParsedDocument, retain: boolean): boolean {
-    const entry = this.docs.get(docId);
+    const old = this.docs.get(docId)?.mentions ?? [];
     const spans = parsed.spans;
-    if (!entry || entry.mentions.length !== spans.length) return false;
-    const mentions = entry.mentions;
-    for (let i = 0; i < spans.length; i++) {
-      const mention = mentions[i]!;
-      const span = spans[i]!;
-      if (mention.text !== span.text || mention.id !== span.label.id?.name || mention.type !== this.typeOf(span)) return false;
+    // The mentions that stay: as many from the start and from the end as name the same surface,
+    // type and id as the new parse's spans there. Text typed outside every surface and label
+    // keeps them all; a keystroke in a surface, or a new span, changes one or two; the corpus-wide
+    // groups and tallies are then adjusted by those alone, not by the document's 20,000.
+    const most = Math.min(old.length, spans.length);
+    let head = 0;
+    while (head < most && this.sameNames(old[head]!, spans[head]!)) head++;
+    let tail = 0;
+    while (tail < most - head && this.sameNames(old[old.length - 1 - tail]!, spans[spans.length - 1 - tail]!)) tail++;
+    let mentions = old;
+    if (head + tail < old.length || old.length !== spans.length) {
+      const added: Mention[] = [];
+      for (let i = head; i < spans.length - tail; i++) added.push(this.mentionOf(docId, i, spans[i]!));
+      // In before out: a surface renamed back and forth is never counted out of the corpus meanwhile.
+      this.count(docId, added, 1);
+      this.count(docId, old.slice(head, old.length - tail), -1);
+      mentions = [...old.slice(0, head), ...added, ...old.slice(old.length - tail)];
     }
+    // The same list when the names are the same: lists by name made from it stay right.
     for (let i = 0; i < spans.length; i++) {
       const mention = mentions[i]!;
       const span = spans[i]!;
+      mention.spanIndex = i;
       mention.spanStart = span.range.start;
       mention.spanEnd = span.range.end;
       mention.contentStart = span.contentRange.start;
       mention.contentEnd = span.contentRange.end;
     }
     this.docs.set(docId, documentEntry(parsed, mentions, retain));
-    return true;
+    this.version++;
+  }
+
+  /** Whether a mention names what a span names: the same surface, type and id. */
+  private sameNames(mention: Mention, span: Span): boolean {
+    return mention.text === span.text && mention.id === span.label.id?.name && mention.type === this.typeOf(span);
   }
 
   remove(docId: string): void {
-    this.removeMentions(docId);
+    const entry = this.docs.get(docId);
+    if (entry) this.count(docId, entry.mentions, -1);
     this.docs.delete(docId);
     this.reparsed.delete(docId);
     this.version++;
@@ -505,10 +523,32 @@ export class CorpusIndex {
     return this.signatures;
   }
 
+  /** Notes that a surface came or went: one with this first token, or (none given) any. */
+  private surfaceSetChanged(firstToken?: string): void {
+    this.signatures = undefined;
+    this.surfaceSetVersion++;
+    if (firstToken === undefined) {
+      this.surfaceLog = [];
+      this.surfaceLogFrom = this.surfaceSetVersion;
+      return;
+    }
+    this.surfaceLog.push({ version: this.surfaceSetVersion, firstToken });
+    if (this.surfaceLog.length > SURFACE_LOG) this.surfaceLogFrom = this.surfaceLog.shift()!.version;
+  }
+
+  /**
+   * The first tokens of the surfaces that came or went since surface-set version `version`, or
+   * undefined when that is too long ago to tell (or anything may have changed).
+   */
+  surfaceChangesSince(version: number): string[] | undefined {
+    if (version < this.surfaceLogFrom) return undefined;
+    return this.surfaceLog.filter((change) => change.version > version).map((change) => change.firstToken);
+  }
+
   private indexCatalog(): void {
     this.catalogKeys = new Map();
     this.catalogByFirst = new Map();
-    this.signatures = undefined;
+    this.surfaceSetChanged();
     this.surfaceCache = new Map();
     for (const entity of this.config.entities.values()) {
       for (const name of [entity.name, ...entity.aliases]) {
@@ -521,91 +561,65 @@ export class CorpusIndex {
     }
   }
 
+  private mentionOf(docId: string, spanIndex: number, span: Span): Mention {
+    const text = this.intern(span.text);
+    const key = this.intern(matchingKey(text).trim());
+    const type = this.typeOf(span);
+    const id = span.label.id?.name;
+    const { range, contentRange } = span;
+    // One literal per shape: optional fields added later would cost every mention a second block.
+    return type !== undefined
+      ? id !== undefined
+        ? { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, type, id }
+        : { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, type }
+      : id !== undefined
+        ? { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, id }
+        : { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key };
+  }
+
   /**
-   * Mentions are counted by name within the document first, so the corpus-wide maps are touched
-   * once per distinct key, id and type of the document rather than once per span (a 1 MB
-   * document has 20,000 spans and a few hundred distinct names). Every map sees its entries in
-   * the order the spans first name them, as one mention at a time would give.
+   * Counts a document's mentions into (`sign` 1) or out of (-1) the corpus-wide groups and
+   * tallies. They are counted by name within the document first, so the corpus-wide maps are
+   * touched once per distinct key, id and type rather than once per mention (a 1 MB document
+   * has 20,000 spans and a few hundred distinct names). Every map sees its entries in the order
+   * the mentions first name them, as one mention at a time would give.
    */
-  private addMentions(docId: string, parsed: ParsedDocument, retain: boolean): void {
-    const mentions: Mention[] = [];
+  private count(docId: string, mentions: readonly Mention[], sign: 1 | -1): void {
+    if (mentions.length === 0) return;
     const byKey = new Map<string, number>();
     const byId = new Map<string, number>();
     const byType = new Map<string, number>();
     const typed = new Map<string, KeyTally>();
-    for (let spanIndex = 0; spanIndex < parsed.spans.length; spanIndex++) {
-      const span = parsed.spans[spanIndex]!;
-      const text = this.intern(span.text);
-      const key = this.intern(matchingKey(text).trim());
-      const type = this.typeOf(span);
-      const id = span.label.id?.name;
-      // One literal per shape: optional fields added later would cost every mention a second block.
-      const { range, contentRange } = span;
-      const mention: Mention =
-        type !== undefined
-          ? id !== undefined
-            ? { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, type, id }
-            : { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, type }
-          : id !== undefined
-            ? { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, id }
-            : { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key };
-      mentions.push(mention);
+    for (const { key, type, id } of mentions) {
       tally(byKey, key);
       if (id !== undefined) tally(byId, id);
       if (type !== undefined) tally(byType, type);
-      if (type !== undefined && this.config.types.has(type) && key.length > 0) countKey(typed, key, type, id ?? '', 1);
+      if (type !== undefined && this.config.types.has(type) && key.length > 0) countKey(typed, key, type, id ?? '', sign);
     }
-    for (const [name, count] of byKey) this.byKey.add(name, docId, count);
-    for (const [name, count] of byId) this.byId.add(name, docId, count);
-    for (const [name, count] of byType) this.byType.add(name, docId, count);
+    for (const [name, count] of byKey) this.byKey.add(name, docId, sign * count);
+    for (const [name, count] of byId) this.byId.add(name, docId, sign * count);
+    for (const [name, count] of byType) this.byType.add(name, docId, sign * count);
     for (const [key, counts] of typed) {
       this.surfaceCache.delete(key);
-      let tally = this.keyTypes.get(key);
-      if (!tally) {
-        this.keyTypes.set(key, (tally = new Tally()));
-        addToSetMap(this.annotatedByFirst, tokensOf(key)[0] ?? key, key);
-        this.signatures = undefined;
+      let types = this.keyTypes.get(key);
+      if (!types) {
+        if (sign < 0) continue;
+        this.keyTypes.set(key, (types = new Tally()));
+        const first = tokensOf(key)[0] ?? key;
+        addToSetMap(this.annotatedByFirst, first, key);
+        this.surfaceSetChanged(first);
       }
-      for (const [type, n] of counts.types) tally.add(type, n);
+      for (const [type, n] of counts.types) types.add(type, n);
       const ids = getOrCreate(this.keyIds, key);
       for (const [id, n] of counts.ids) ids.add(id, n);
-    }
-    this.docs.set(docId, documentEntry(parsed, mentions, retain));
-  }
-
-  private removeMentions(docId: string): void {
-    const entry = this.docs.get(docId);
-    if (!entry) return;
-    const keys = new Set<string>();
-    const ids = new Set<string>();
-    const types = new Set<string>();
-    const typed = new Map<string, KeyTally>();
-    for (const mention of entry.mentions) {
-      keys.add(mention.key);
-      if (mention.id !== undefined) ids.add(mention.id);
-      if (mention.type !== undefined) {
-        types.add(mention.type);
-        if (this.config.types.has(mention.type)) countKey(typed, mention.key, mention.type, mention.id ?? '', -1);
-      }
-    }
-    for (const key of keys) this.byKey.removeDoc(key, docId);
-    for (const id of ids) this.byId.removeDoc(id, docId);
-    for (const type of types) this.byType.removeDoc(type, docId);
-    for (const [key, counts] of typed) {
-      this.surfaceCache.delete(key);
-      const tally = this.keyTypes.get(key);
-      if (!tally) continue;
-      for (const [type, n] of counts.types) tally.add(type, n);
-      const idTally = this.keyIds.get(key);
-      if (idTally) for (const [id, n] of counts.ids) idTally.add(id, n);
-      if (tally.size === 0) {
+      if (types.size === 0) {
         this.keyTypes.delete(key);
         this.keyIds.delete(key);
-        removeFromSetMap(this.annotatedByFirst, tokensOf(key)[0] ?? key, key);
-        this.signatures = undefined;
+        const first = tokensOf(key)[0] ?? key;
+        removeFromSetMap(this.annotatedByFirst, first, key);
+        this.surfaceSetChanged(first);
       }
     }
-    entry.mentions = [];
   }
 }
 

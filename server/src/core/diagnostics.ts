@@ -5,13 +5,14 @@
  * diagnostics and the CLI into `path:line:col` lines, so both always agree.
  */
 
-import { isWordFinalLetter, matchingKey, matchingKeyWithOffsets } from './arabic';
+import { isWordFinalLetter, matchingKey } from './arabic';
 import { EDGE, bmpClasses } from './charClass';
 import type { ConfigFile, CorpusConfig, RuleSetting } from './config';
-import { type CorpusIndex, type KnownSurface, hasSignature, signatureTable, tokenBounds, tokenSignature, tokensOf } from './corpusIndex';
+import type { CorpusIndex, KnownSurface } from './corpusIndex';
 import type { OffsetRange, ParsedDocument, Severity, Span } from './model';
 import { escapesAt, wrapEdits } from './edits';
-import { floorIndex, isWordCharAt, isWordCharBefore, plainEndToSource, plainRangeToSource, plainToSource } from './text';
+import { type MissedMentionCache, type Occurrence, findMissedMentions } from './missedMentions';
+import { isWordCharAt, isWordCharBefore, plainEndToSource, plainRangeToSource, plainToSource } from './text';
 
 /** One text edit of a fix, in the document itself or in one of the corpus's YAML files. */
 export interface FixEdit {
@@ -86,6 +87,8 @@ export interface DiagnoseContext {
   docId: string;
   /** The corpus's configuration and index; without them only syntax is checked. */
   index?: CorpusIndex;
+  /** The missed-mention search's answers for the document's lines, kept between diagnoses. */
+  missedMentions?: MissedMentionCache;
 }
 
 /** All diagnostics of one document, severities as the corpus's `rules:` set them. */
@@ -106,7 +109,7 @@ export function diagnoseDocument(doc: ParsedDocument, context: DiagnoseContext):
 
   checkFrontMatter(doc, config, push);
   for (let i = 0; i < doc.spans.length; i++) checkSpan(doc, doc.spans[i]!, config, push);
-  checkCrossDocument(doc, context.docId, index, config, push);
+  checkCrossDocument(doc, context, index, config, push);
   // In document order, as a reader meets them (the sort is stable for equal positions).
   out.sort((a, b) => a.range.start - b.range.start);
   return applyRules(out, config.rules);
@@ -391,8 +394,8 @@ export function labelFor(surface: Pick<KnownSurface, 'type' | 'id'>): string {
 }
 
 /** conflicting-type, clitic-inside and missed-mention: the document against the corpus. */
-function checkCrossDocument(doc: ParsedDocument, docId: string, index: CorpusIndex, config: CorpusConfig, push: Push): void {
-  const mentions = index.mentionsIn(docId);
+function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index: CorpusIndex, config: CorpusConfig, push: Push): void {
+  const mentions = index.mentionsIn(context.docId);
   for (const mention of mentions) {
     if (mention.type === undefined || !config.types.has(mention.type)) continue;
     const counts = index.typeCounts(mention.key);
@@ -419,7 +422,7 @@ function checkCrossDocument(doc: ParsedDocument, docId: string, index: CorpusInd
       if (initials.has(matchingKey(span.text.slice(0, 2))[0])) checkCliticInside(doc, span, index, separable, push);
     }
   }
-  checkMissedMentions(doc, index, config, push);
+  checkMissedMentions(doc, index, config, push, context.missedMentions);
 }
 
 function changeTypeFix(span: Span, type: string): Fix[] {
@@ -454,165 +457,8 @@ function checkCliticInside(doc: ParsedDocument, span: Span, index: CorpusIndex, 
   }
 }
 
-/** One unannotated occurrence of a known surface in the plain text. */
-export interface Occurrence {
-  start: number;
-  end: number;
-  surface: KnownSurface;
-}
-
-/** Where known surfaces come from: the corpus index, or one surface (see `oneSurface`). */
-export type SurfaceSource = Pick<CorpusIndex, 'startsSomeSurface' | 'surfacesStartingWith' | 'knownSurface'> & Partial<Pick<CorpusIndex, 'firstTokenSignatures'>>;
-
-/** A surface source holding one surface, for "annotate all occurrences of this". */
-export function oneSurface(key: string, type: string | undefined, id: string | undefined): SurfaceSource {
-  const tokens = tokensOf(key);
-  const surface: KnownSurface = { key, tokens, count: 0, ...(type !== undefined ? { type } : {}), ...(id !== undefined ? { id } : {}) };
-  const signatures = signatureTable(tokens.slice(0, 1));
-  return {
-    startsSomeSurface: (token) => token === tokens[0],
-    surfacesStartingWith: (token) => (token === tokens[0] ? [key] : []),
-    knownSurface: (k) => (k === key ? surface : undefined),
-    firstTokenSignatures: () => signatures,
-  };
-}
-
-/** Proclitic keys longest first, grouped by their first code unit (built once per list). */
-const procliticsByInitial = new WeakMap<readonly string[], Map<number, string[]>>();
-
-function procliticCandidates(proclitics: readonly string[]): Map<number, string[]> {
-  let byInitial = procliticsByInitial.get(proclitics);
-  if (!byInitial) {
-    byInitial = new Map();
-    for (const p of proclitics.map(matchingKey).filter((k) => k.length > 0).sort((a, b) => b.length - a.length)) {
-      const list = byInitial.get(p.charCodeAt(0));
-      if (list) list.push(p);
-      else byInitial.set(p.charCodeAt(0), [p]);
-    }
-    procliticsByInitial.set(proclitics, byInitial);
-  }
-  return byInitial;
-}
-
-/** Finds, on word boundaries, the occurrences of known surfaces outside every span. */
-export function findMissedMentions(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfig): Occurrence[] {
-  const plain = doc.plainText;
-  const { key, offsets } = matchingKeyWithOffsets(plain);
-  // Token boundaries only: a token's text is sliced when it is looked up and dropped at once.
-  const { count, starts, ends } = tokenBounds(key);
-
-  // Top-level spans are sorted and disjoint: an occurrence is outside every span iff it does
-  // not overlap the nearest top-level span on either side.
-  const rootStarts = doc.roots.map((i) => doc.spans[i]!.start);
-  const overlapsRoot = (j: number, start: number, end: number): boolean => {
-    const span = j >= 0 ? doc.spans[doc.roots[j]!] : undefined;
-    return span !== undefined && span.start < end && start < span.end;
-  };
-  const overlapsSpan = (start: number, end: number): boolean => {
-    if (rootStarts.length === 0) return false;
-    const i = floorIndex(rootStarts, end - 1);
-    return overlapsRoot(i - 1, start, end) || overlapsRoot(i, start, end);
-  };
-
-  // Text that is broken markup (a stray bracket, the rest of a line after an unclosed label) is
-  // no place to annotate: wrapping it tangles the markup further. (Inside `[...]` with no label
-  // it is fine: those brackets are text, and the new span nests inside them.)
-  const inBrokenMarkup = overlapsProblem(doc);
-
-  // Proclitics longest first; only those starting like the token can prefix it.
-  const proclitics = procliticCandidates(config.clitics.proclitics);
-  const found: Occurrence[] = [];
-  let best: Occurrence | undefined;
-  let bestTokens = 0;
-  const tryCandidate = (t: number, first: string, skip: number): void => {
-    if (!index.startsSomeSurface(first)) return;
-    for (const surfaceKey of index.surfacesStartingWith(first)) {
-      const surface = index.knownSurface(surfaceKey);
-      const length = surface ? surface.tokens.length : 0;
-      if (!surface || length <= bestTokens || t + length > count) continue;
-      let match = true;
-      for (let k = 1; k < length && match; k++) {
-        const expected = surface.tokens[k]!;
-        match = ends[t + k]! - starts[t + k]! === expected.length && key.startsWith(expected, starts[t + k]!);
-      }
-      if (!match) continue;
-      const start = offsets[starts[t]! + skip]!;
-      let end = offsets[ends[t + length - 1]! - 1]! + 1;
-      while (end < plain.length && isCombiningMark(plain.charCodeAt(end))) end++;
-      best = { start, end, surface };
-      bestTokens = length;
-    }
-  };
-  // A candidate's string is made only when its signature (length, first, second and last code
-  // units) is one of a known first token's: most words of a document are no candidate at all.
-  const signatures = index.firstTokenSignatures?.();
-  const mayStart = (length: number, c0: number, c1: number, last: number): boolean => signatures === undefined || hasSignature(signatures, tokenSignature(length, c0, c1, last));
-  // Top-level spans in order, to pass over the tokens that lie wholly inside one: any
-  // occurrence starting there would overlap that span.
-  let root = 0;
-  for (let t = 0; t < count; t++) {
-    const s = starts[t]!;
-    const e = ends[t]!;
-    const plainStart = offsets[s]!;
-    while (root < rootStarts.length && doc.spans[doc.roots[root]!]!.end <= plainStart) root++;
-    if (root < rootStarts.length && rootStarts[root]! <= plainStart && offsets[e - 1]! < doc.spans[doc.roots[root]!]!.end) continue;
-    const length = e - s;
-    const c0 = key.charCodeAt(s);
-    const last = key.charCodeAt(e - 1);
-    best = undefined;
-    bestTokens = 0;
-    // The word as it stands, then with each proclitic run taken off (and the article restored
-    // after لل, where it lost its alef: للإقليم = ل + الإقليم).
-    if (mayStart(length, c0, length > 1 ? key.charCodeAt(s + 1) : 0, last)) tryCandidate(t, key.slice(s, e), 0);
-    for (const p of proclitics.get(c0) ?? NONE) {
-      if (length - p.length < 2 || !key.startsWith(p, s)) continue;
-      const rest = s + p.length;
-      if (mayStart(e - rest, key.charCodeAt(rest), key.charCodeAt(rest + 1), last)) tryCandidate(t, key.slice(rest, e), p.length);
-      // After لل the surface's alef is not in the text: the occurrence starts at the second ل.
-      if (p.endsWith('لل') && mayStart(e - rest + 2, 0x0627, key.charCodeAt(rest - 1), last)) tryCandidate(t, `ا${key.slice(rest - 1, e)}`, p.length - 1);
-    }
-    const occurrence = best as Occurrence | undefined;
-    if (occurrence && !overlapsSpan(occurrence.start, occurrence.end) && !inBrokenMarkup(occurrence.start, occurrence.end) && !crossesLine(plain, occurrence.start, occurrence.end)) {
-      found.push(occurrence);
-      t += bestTokens - 1;
-    }
-  }
-  return found;
-}
-
-const NONE: readonly string[] = [];
-
-/** Whether a plain-text range holds a line break: a surface's words matched across lines are no mention (a span stays on one line). */
-function crossesLine(plain: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = plain.charCodeAt(i);
-    if (c === 10 || c === 13) return true;
-  }
-  return false;
-}
-
-/** Whether a plain-text range touches a stray bracket or an unclosed span (cheap when there is none). */
-function overlapsProblem(doc: ParsedDocument): (start: number, end: number) => boolean {
-  const problems = doc.problems.filter((p) => p.code === 'unclosed-span' || p.code === 'unmatched-bracket');
-  if (problems.length === 0) return () => false;
-  // Problems are sorted by start; reach[i] is the furthest end among the first i + 1.
-  const starts = problems.map((p) => p.range.start);
-  const reach: number[] = [];
-  let furthest = -1;
-  for (const p of problems) reach.push((furthest = Math.max(furthest, p.range.end)));
-  return (start, end) => {
-    const range = plainRangeToSource(doc, start, end);
-    if (starts[0]! >= range.end) return false;
-    return reach[floorIndex(starts, range.end - 1)]! > range.start;
-  };
-}
-
-function isCombiningMark(c: number): boolean {
-  return (c >= 0x064b && c <= 0x0652) || c === 0x0670 || c === 0x0640;
-}
-
-function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: CorpusConfig, push: Push): void {
-  const occurrences = findMissedMentions(doc, index, config);
+function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: CorpusConfig, push: Push, cache: MissedMentionCache | undefined): void {
+  const occurrences = findMissedMentions(doc, index, config, cache);
   const byKey = new Map<string, Occurrence[]>();
   for (const o of occurrences) {
     const list = byKey.get(o.surface.key);

@@ -6,7 +6,8 @@
 
 import { type CancellationToken, type CodeAction, CodeActionKind, type Diagnostic as LspDiagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { matchingKey } from '../core/arabic';
-import { type Diagnostic, type Fix, type FixEdit, findMissedMentions, labelFor, oneSurface } from '../core/diagnostics';
+import { type Diagnostic, type Fix, type FixEdit, labelFor } from '../core/diagnostics';
+import { findMissedMentions, oneSurface } from '../core/missedMentions';
 import { applyEdits, removeSpanEdits, setIdEdits, setTypeEdits, wrapEdits } from '../core/edits';
 import type { ParsedDocument, Span } from '../core/model';
 import { parse } from '../core/parser';

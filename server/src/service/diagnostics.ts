@@ -16,7 +16,8 @@ export function coreDiagnostics(workspace: Workspace, uri: string): Diagnostic[]
   const index = state?.index;
   const known = lastDiagnosis.get(parsed);
   if (known && known.index === index && known.indexVersion === index?.version) return known.diagnostics;
-  const diagnostics = diagnoseDocument(parsed, index ? { docId: uri, index } : { docId: uri });
+  const missedMentions = workspace.missedMentionCache(uri);
+  const diagnostics = diagnoseDocument(parsed, index ? { docId: uri, index, ...(missedMentions ? { missedMentions } : {}) } : { docId: uri });
   lastDiagnosis.set(parsed, { index, indexVersion: index?.version, diagnostics });
   return diagnostics;
 }

@@ -13,6 +13,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { type ConfigFile } from '../core/config';
 import { CorpusIndex } from '../core/corpusIndex';
 import { CORPUS_FILE, documentMatcher } from '../core/discovery';
+import { MissedMentionCache } from '../core/missedMentions';
 import type { ParsedDocument } from '../core/model';
 import { parse } from '../core/parser';
 import { LineIndex } from '../core/text';
@@ -98,6 +99,8 @@ interface OpenDocument {
   document: TextDocument;
   parsed?: ParsedDocument;
   parsedVersion?: number;
+  /** The missed-mention search's answers for the document's lines, from one version to the next. */
+  missedMentions: MissedMentionCache;
 }
 
 export class Workspace {
@@ -238,7 +241,8 @@ export class Workspace {
 
   /** Registers an open document (or its new version) under its canonical URI. */
   didOpen(document: TextDocument): void {
-    this.open.set(canonicalUri(document.uri), { document });
+    const uri = canonicalUri(document.uri);
+    this.open.set(uri, { document, missedMentions: this.open.get(uri)?.missedMentions ?? new MissedMentionCache() });
   }
 
   didClose(uri: string): void {
@@ -251,6 +255,11 @@ export class Workspace {
 
   openDocument(uri: string): TextDocument | undefined {
     return this.open.get(uri)?.document;
+  }
+
+  /** What the missed-mention search found on an open document's lines, for its next diagnosis. */
+  missedMentionCache(uri: string): MissedMentionCache | undefined {
+    return this.open.get(uri)?.missedMentions;
   }
 
   openUris(): string[] {

@@ -1,0 +1,344 @@
+/**
+ * The missed-mention search: occurrences of known surfaces in the plain text, outside every span.
+ *
+ * The search goes line by line. A span never crosses a line and markup never holds a line
+ * break, so what is found on a line depends on that line of the source alone (and on the set of
+ * known surfaces): a cache of the lines' answers, kept between diagnoses of an open document,
+ * makes a keystroke cost the search of one line instead of the whole document's.
+ */
+
+import { matchingKey, matchingKeyWithOffsets } from './arabic';
+import type { CorpusConfig } from './config';
+import { type CorpusIndex, type KnownSurface, hasSignature, signatureTable, tokenBounds, tokenSignature, tokensOf } from './corpusIndex';
+import type { ParsedDocument } from './model';
+import { floorIndex, plainRangeToSource } from './text';
+
+/** One unannotated occurrence of a known surface in the plain text. */
+export interface Occurrence {
+  start: number;
+  end: number;
+  surface: KnownSurface;
+}
+
+/** Where known surfaces come from: the corpus index, or one surface (see `oneSurface`). */
+export type SurfaceSource = Pick<CorpusIndex, 'startsSomeSurface' | 'surfacesStartingWith' | 'knownSurface'> &
+  Partial<Pick<CorpusIndex, 'firstTokenSignatures' | 'surfaceSetVersion' | 'surfaceChangesSince'>>;
+
+/** A surface source holding one surface, for "annotate all occurrences of this". */
+export function oneSurface(key: string, type: string | undefined, id: string | undefined): SurfaceSource {
+  const tokens = tokensOf(key);
+  const surface: KnownSurface = { key, tokens, count: 0, ...(type !== undefined ? { type } : {}), ...(id !== undefined ? { id } : {}) };
+  const signatures = signatureTable(tokens.slice(0, 1));
+  return {
+    startsSomeSurface: (token) => token === tokens[0],
+    surfacesStartingWith: (token) => (token === tokens[0] ? [key] : []),
+    knownSurface: (k) => (k === key ? surface : undefined),
+    firstTokenSignatures: () => signatures,
+  };
+}
+
+/** An occurrence on a line: plain-text offsets from the line's start, and the surface's key. */
+interface LineOccurrence {
+  start: number;
+  end: number;
+  key: string;
+}
+
+const NO_OCCURRENCES: readonly LineOccurrence[] = [];
+
+/** What a cache knows for a search: the lines' answers, and what may have made some of them stale. */
+interface CachedAnswers {
+  lines: ReadonlyMap<string, readonly LineOccurrence[]>;
+  /**
+   * Key strings that a line's matching key holds wherever a surface that came or went since
+   * could start: such a line is searched again (see `answersFor`).
+   */
+  suspects: readonly string[];
+}
+
+/**
+ * What the search found on each line of one document, by the line's source text. It answers for
+ * one index and configuration: against any other it starts empty. Only the lines of the last
+ * search are kept.
+ */
+export class MissedMentionCache {
+  private lines = new Map<string, readonly LineOccurrence[]>();
+  private source: SurfaceSource | undefined;
+  private surfaceSetVersion: number | undefined;
+  private config: CorpusConfig | undefined;
+
+  /** The lines' answers as far as they hold for this search; `keep` replaces them. */
+  answersFor(source: SurfaceSource, config: CorpusConfig): CachedAnswers {
+    let suspects: string[] = [];
+    if (source === this.source && config === this.config && source.surfaceSetVersion !== this.surfaceSetVersion) {
+      // A surface that came or went is looked for where its first token is: as a candidate
+      // first token is the word, the word without proclitics, or that with the article's alef
+      // restored (لل), a line can only be touched if its key holds the first token without
+      // its first unit.
+      const changes = this.surfaceSetVersion !== undefined ? source.surfaceChangesSince?.(this.surfaceSetVersion) : undefined;
+      suspects = [...new Set(changes?.map((token) => token.slice(1)))];
+      if (changes === undefined || suspects.includes('')) this.lines = new Map();
+    } else if (source !== this.source || config !== this.config) {
+      this.lines = new Map();
+    }
+    this.source = source;
+    this.surfaceSetVersion = source.surfaceSetVersion;
+    this.config = config;
+    return { lines: this.lines, suspects: this.lines.size > 0 ? suspects : [] };
+  }
+
+  keep(lines: Map<string, readonly LineOccurrence[]>): void {
+    this.lines = lines;
+  }
+}
+
+/** Proclitic keys longest first, grouped by their first code unit (built once per list). */
+const procliticsByInitial = new WeakMap<readonly string[], Map<number, string[]>>();
+
+function procliticCandidates(proclitics: readonly string[]): Map<number, string[]> {
+  let byInitial = procliticsByInitial.get(proclitics);
+  if (!byInitial) {
+    byInitial = new Map();
+    for (const p of proclitics.map(matchingKey).filter((k) => k.length > 0).sort((a, b) => b.length - a.length)) {
+      const list = byInitial.get(p.charCodeAt(0));
+      if (list) list.push(p);
+      else byInitial.set(p.charCodeAt(0), [p]);
+    }
+    procliticsByInitial.set(proclitics, byInitial);
+  }
+  return byInitial;
+}
+
+/** A stretch of plain text as the search reads it: its matching key, and the key's tokens. */
+interface KeyedText {
+  /** Plain-text offset of the stretch's start. */
+  base: number;
+  key: string;
+  /** For each key unit, the offset in the stretch it came from (and the stretch's length). */
+  offsets: Int32Array;
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+function keyedText(plain: string, from: number, to: number): KeyedText {
+  const { key, offsets } = matchingKeyWithOffsets(from === 0 && to === plain.length ? plain : plain.slice(from, to));
+  // Token boundaries only: a token's text is sliced when it is looked up and dropped at once.
+  return { base: from, key, offsets, ...tokenBounds(key) };
+}
+
+/**
+ * Finds, on word boundaries, the occurrences of known surfaces outside every span, in document
+ * order. With a cache, lines whose source text it knows are not searched again.
+ */
+export function findMissedMentions(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfig, cache?: MissedMentionCache): Occurrence[] {
+  const plain = doc.plainText;
+  const search = searcher(doc, index, config);
+  const cached = cache?.answersFor(index, config);
+  const found: Occurrence[] = [];
+  if (!cache || !cached || cached.lines.size === 0) {
+    // The whole text, keyed and tokenized in one go.
+    const whole = keyedText(plain, 0, plain.length);
+    search(whole, 0, whole.count, found);
+    if (cache) cache.keep(answersByLine(doc, found));
+    return found;
+  }
+  // Line by line: the lines the cache knows are not searched, each other line is keyed alone.
+  const { lines: known, suspects } = cached;
+  const answers = new Map<string, readonly LineOccurrence[]>();
+  const onLine: Occurrence[] = [];
+  const isSuspect = (start: number, end: number): boolean => {
+    if (suspects.length === 0) return false;
+    const key = matchingKey(plain.slice(start, end));
+    return suspects.some((suspect) => key.includes(suspect));
+  };
+  forEachLine(doc, (line, start, end) => {
+    // A line met before in this search has its answer already; else the cache's, if it holds.
+    let occurrences = answers.get(line);
+    if (occurrences === undefined) {
+      occurrences = known.get(line);
+      if (occurrences === undefined || isSuspect(start, end)) {
+        const text = keyedText(plain, start, end);
+        onLine.length = 0;
+        search(text, 0, text.count, onLine);
+        occurrences = onLine.length === 0 ? NO_OCCURRENCES : onLine.map((o) => ({ start: o.start - start, end: o.end - start, key: o.surface.key }));
+      }
+      answers.set(line, occurrences);
+    }
+    for (const o of occurrences) {
+      const surface = index.knownSurface(o.key);
+      if (surface) found.push({ start: start + o.start, end: start + o.end, surface });
+    }
+  });
+  cache.keep(answers);
+  return found;
+}
+
+/** The occurrences of a whole document (in order), as the cache keeps them: by line. */
+function answersByLine(doc: ParsedDocument, occurrences: readonly Occurrence[]): Map<string, readonly LineOccurrence[]> {
+  const answers = new Map<string, readonly LineOccurrence[]>();
+  let next = 0;
+  forEachLine(doc, (line, start, end) => {
+    let onLine: LineOccurrence[] | undefined;
+    for (; next < occurrences.length && occurrences[next]!.start < end; next++) {
+      const o = occurrences[next]!;
+      (onLine ??= []).push({ start: o.start - start, end: o.end - start, key: o.surface.key });
+    }
+    answers.set(line, onLine ?? NO_OCCURRENCES);
+  });
+  return answers;
+}
+
+/**
+ * Calls `each` with every line of the document's body: its source text, and where it stands in
+ * the plain text. Plain line i is source line i of the body: markup never holds a line break.
+ */
+function forEachLine(doc: ParsedDocument, each: (line: string, plainStart: number, plainEnd: number) => void): void {
+  const { plainText: plain, source } = doc;
+  let p = 0;
+  let s = doc.frontMatter ? doc.frontMatter.range.end : doc.bom ? 1 : 0;
+  // A line ends at \n, \r\n or \r; without any \r, indexOf finds line ends fastest.
+  const crlf = source.includes('\r');
+  for (;;) {
+    const pe = lineEnd(plain, p, crlf);
+    const se = lineEnd(source, s, crlf);
+    each(source.slice(s, se), p, pe);
+    if (pe === plain.length || se === source.length) return;
+    p = afterLineBreak(plain, pe);
+    s = afterLineBreak(source, se);
+  }
+}
+
+/** Offset of the line break ending the line that starts at `from` (or the text's length). */
+function lineEnd(text: string, from: number, crlf: boolean): number {
+  if (!crlf) {
+    const at = text.indexOf('\n', from);
+    return at < 0 ? text.length : at;
+  }
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return text.length;
+}
+
+function afterLineBreak(text: string, at: number): number {
+  return text.charCodeAt(at) === 13 && text.charCodeAt(at + 1) === 10 ? at + 2 : at + 1;
+}
+
+/** The search of tokens `[first, last)` of a keyed stretch of the plain text; what it finds goes to `found`. */
+type Search = (text: KeyedText, first: number, last: number, found: Occurrence[]) => void;
+
+function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfig): Search {
+  const plain = doc.plainText;
+  // Top-level spans are sorted and disjoint: an occurrence is outside every span iff it does
+  // not overlap the nearest top-level span on either side.
+  const rootStarts = doc.roots.map((i) => doc.spans[i]!.start);
+  const rootEnd = (j: number): number => doc.spans[doc.roots[j]!]!.end;
+  const overlapsRoot = (j: number, start: number, end: number): boolean => j >= 0 && j < rootStarts.length && rootStarts[j]! < end && start < rootEnd(j);
+  const overlapsSpan = (start: number, end: number): boolean => {
+    if (rootStarts.length === 0) return false;
+    const i = floorIndex(rootStarts, end - 1);
+    return overlapsRoot(i - 1, start, end) || overlapsRoot(i, start, end);
+  };
+
+  // Text that is broken markup (a stray bracket, the rest of a line after an unclosed label) is
+  // no place to annotate: wrapping it tangles the markup further. (Inside `[...]` with no label
+  // it is fine: those brackets are text, and the new span nests inside them.)
+  const inBrokenMarkup = overlapsProblem(doc);
+
+  // Proclitics longest first; only those starting like the token can prefix it.
+  const proclitics = procliticCandidates(config.clitics.proclitics);
+  // A candidate's string is made only when its signature (length, first, second and last code
+  // units) is one of a known first token's: most words of a document are no candidate at all.
+  const signatures = index.firstTokenSignatures?.();
+  const mayStart = (length: number, c0: number, c1: number, last: number): boolean => signatures === undefined || hasSignature(signatures, tokenSignature(length, c0, c1, last));
+
+  return (text, first, last, found) => {
+    const { base, key, offsets, starts, ends } = text;
+    let best: Occurrence | undefined;
+    let bestTokens = 0;
+    const tryCandidate = (t: number, firstToken: string, skip: number): void => {
+      if (!index.startsSomeSurface(firstToken)) return;
+      for (const surfaceKey of index.surfacesStartingWith(firstToken)) {
+        const surface = index.knownSurface(surfaceKey);
+        const length = surface ? surface.tokens.length : 0;
+        if (!surface || length <= bestTokens || t + length > last) continue;
+        let match = true;
+        for (let k = 1; k < length && match; k++) {
+          const expected = surface.tokens[k]!;
+          match = ends[t + k]! - starts[t + k]! === expected.length && key.startsWith(expected, starts[t + k]!);
+        }
+        if (!match) continue;
+        const start = base + offsets[starts[t]! + skip]!;
+        let end = base + offsets[ends[t + length - 1]! - 1]! + 1;
+        // A surface's words matched across lines are no mention: a span stays on one line.
+        if (crossesLine(plain, start, end)) continue;
+        while (end < plain.length && isCombiningMark(plain.charCodeAt(end))) end++;
+        best = { start, end, surface };
+        bestTokens = length;
+      }
+    };
+    // Top-level spans in order, to pass over the tokens that lie wholly inside one: any
+    // occurrence starting there would overlap that span.
+    let root = first < last && rootStarts.length > 0 ? floorIndex(rootStarts, base + offsets[starts[first]!]!) : 0;
+    for (let t = first; t < last; t++) {
+      const s = starts[t]!;
+      const e = ends[t]!;
+      const plainStart = base + offsets[s]!;
+      while (root < rootStarts.length && rootEnd(root) <= plainStart) root++;
+      if (root < rootStarts.length && rootStarts[root]! <= plainStart && base + offsets[e - 1]! < rootEnd(root)) continue;
+      const length = e - s;
+      const c0 = key.charCodeAt(s);
+      const lastUnit = key.charCodeAt(e - 1);
+      best = undefined;
+      bestTokens = 0;
+      // The word as it stands, then with each proclitic run taken off (and the article restored
+      // after لل, where it lost its alef: للإقليم = ل + الإقليم).
+      if (mayStart(length, c0, length > 1 ? key.charCodeAt(s + 1) : 0, lastUnit)) tryCandidate(t, key.slice(s, e), 0);
+      for (const p of proclitics.get(c0) ?? NONE) {
+        if (length - p.length < 2 || !key.startsWith(p, s)) continue;
+        const rest = s + p.length;
+        if (mayStart(e - rest, key.charCodeAt(rest), key.charCodeAt(rest + 1), lastUnit)) tryCandidate(t, key.slice(rest, e), p.length);
+        // After لل the surface's alef is not in the text: the occurrence starts at the second ل.
+        if (p.endsWith('لل') && mayStart(e - rest + 2, 0x0627, key.charCodeAt(rest - 1), lastUnit)) tryCandidate(t, `ا${key.slice(rest - 1, e)}`, p.length - 1);
+      }
+      const occurrence = best as Occurrence | undefined;
+      if (occurrence && !overlapsSpan(occurrence.start, occurrence.end) && !inBrokenMarkup(occurrence.start, occurrence.end)) {
+        found.push(occurrence);
+        t += bestTokens - 1;
+      }
+    }
+  };
+}
+
+/** Whether a plain-text range holds a line break. */
+function crossesLine(plain: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = plain.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
+}
+
+const NONE: readonly string[] = [];
+
+/** Whether a plain-text range touches a stray bracket or an unclosed span (cheap when there is none). */
+function overlapsProblem(doc: ParsedDocument): (start: number, end: number) => boolean {
+  const problems = doc.problems.filter((p) => p.code === 'unclosed-span' || p.code === 'unmatched-bracket');
+  if (problems.length === 0) return () => false;
+  // Problems are sorted by start; reach[i] is the furthest end among the first i + 1.
+  const starts = problems.map((p) => p.range.start);
+  const reach: number[] = [];
+  let furthest = -1;
+  for (const p of problems) reach.push((furthest = Math.max(furthest, p.range.end)));
+  return (start, end) => {
+    const range = plainRangeToSource(doc, start, end);
+    if (starts[0]! >= range.end) return false;
+    return reach[floorIndex(starts, range.end - 1)]! > range.start;
+  };
+}
+
+function isCombiningMark(c: number): boolean {
+  return (c >= 0x064b && c <= 0x0652) || c === 0x0670 || c === 0x0640;
+}
