@@ -11,7 +11,7 @@ import type { ConfigFile, CorpusConfig, RuleSetting } from './config';
 import type { CorpusIndex, KnownSurface } from './corpusIndex';
 import type { OffsetRange, ParsedDocument, Severity, Span } from './model';
 import { escapesAt, wrapEdits } from './edits';
-import { type MissedMentionCache, type Occurrence, findMissedMentions } from './missedMentions';
+import { type MissedMentionCache, findMissedMentions } from './missedMentions';
 import { isWordCharAt, isWordCharBefore, plainEndToSource, plainRangeToSource, plainToSource } from './text';
 
 /** One text edit of a fix, in the document itself or in one of the corpus's YAML files. */
@@ -459,33 +459,30 @@ function checkCliticInside(doc: ParsedDocument, span: Span, index: CorpusIndex, 
 
 function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: CorpusConfig, push: Push, cache: MissedMentionCache | undefined): void {
   const occurrences = findMissedMentions(doc, index, config, cache);
-  const byKey = new Map<string, Occurrence[]>();
-  for (const o of occurrences) {
-    const list = byKey.get(o.surface.key);
-    if (list) list.push(o);
-    else byKey.set(o.surface.key, [o]);
-  }
   const ranges = occurrences.map((o) => plainRangeToSource(doc, o.start, o.end));
-  const rangeOf = new Map(occurrences.map((o, i) => [o, ranges[i]!]));
-  // The "annotate all" edits of a surface, made once and shared by its occurrences' fixes (one
-  // list per occurrence would cost the square of the occurrences).
-  const allEdits = new Map<string, FixEdit[]>();
+  // Per surface: its label, and the edits wrapping each of its occurrences, made once and shared
+  // by the occurrences' own fixes and by "annotate all" (a list per occurrence would cost the
+  // square of the occurrences).
+  const bySurface = new Map<string, { label: string; wraps: FixEdit[][]; all?: FixEdit[] }>();
+  const wraps = occurrences.map((o, i) => {
+    let surface = bySurface.get(o.surface.key);
+    if (!surface) bySurface.set(o.surface.key, (surface = { label: labelFor(o.surface), wraps: [] }));
+    const wrap = surface.label.length > 0 ? wrapEdits(ranges[i]!, surface.label, doc.source) : [];
+    surface.wraps.push(wrap);
+    return wrap;
+  });
   occurrences.forEach((o, i) => {
-    const range = ranges[i]!;
-    const label = labelFor(o.surface);
+    const surface = bySurface.get(o.surface.key)!;
+    const { label } = surface;
     const text = doc.plainText.slice(o.start, o.end);
     const what = o.surface.count > 0 ? `annotated ${o.surface.count}× in the corpus${o.surface.type ? ` as ${o.surface.type}` : ''}` : `in the catalog${o.surface.id ? ` as '${o.surface.id}'` : ''}`;
     const fixes: Fix[] = [];
     if (label.length > 0) {
-      fixes.push({ title: `Annotate '${text}' as {${label}}`, edits: wrapEdits(range, label, doc.source) });
-      const all = byKey.get(o.surface.key)!;
-      if (all.length > 1) {
-        let edits = allEdits.get(o.surface.key);
-        if (!edits) allEdits.set(o.surface.key, (edits = all.flatMap((other) => wrapEdits(rangeOf.get(other)!, label, doc.source))));
-        fixes.push({ title: `Annotate all ${all.length} occurrences of '${text}' in this document as {${label}}`, edits });
-      }
+      fixes.push({ title: `Annotate '${text}' as {${label}}`, edits: wraps[i]! });
+      const count = surface.wraps.length;
+      if (count > 1) fixes.push({ title: `Annotate all ${count} occurrences of '${text}' in this document as {${label}}`, edits: (surface.all ??= surface.wraps.flat()) });
     }
-    push('missed-mention', `'${text}' is ${what}, but not here`, range, { fixes });
+    push('missed-mention', `'${text}' is ${what}, but not here`, ranges[i]!, { fixes });
   });
 }
 
