@@ -1,11 +1,14 @@
 /**
  * What the server says about the spans of open documents (SpansRequest), kept per document
- * version. Decorations and the navigation commands share it, so one request serves both.
+ * version. Decorations and the navigation commands share it, so one request serves both. After
+ * plain text is typed or deleted away from markup, the spans of the new version are the known
+ * ones shifted along the edited line (plainEdit.ts): no request at all.
  */
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { type SpansResult, SpansRequest, type TypeInfo } from '../../server/src/protocol';
+import { columnAfterEdit, isPlainEdit } from './plainEdit';
 import { type MakeSpan, decodeSpans } from './spanData';
 
 export const LANGUAGE_ID = 'annotated-text';
@@ -38,6 +41,8 @@ const CATCH_UP_MS = 3_000;
 
 export class SpanStore {
   private readonly cache = new Map<string, DocumentSpans>();
+  /** The text of each document's last version seen, to tell what an edit removed. */
+  private readonly texts = new Map<string, { version: number; text: string }>();
 
   constructor(private readonly client: LanguageClient) {}
 
@@ -73,12 +78,39 @@ export class SpanStore {
         if (!decoded) return undefined; // a server of another release: draw nothing rather than misread it
         const spans: DocumentSpans = { version: result.version, spans: decoded, types: result.types, inCorpus: result.inCorpus };
         this.cache.set(uri, spans);
+        if (this.texts.get(uri)?.version !== document.version) this.texts.set(uri, { version: document.version, text: document.getText() });
         return spans;
       }
       // A newer version than ours cannot happen; an older one or null: wait and ask again.
       if (Date.now() > deadline) return undefined;
       await new Promise((resolve) => setTimeout(resolve, Math.min(25 * (attempt + 1), 200)));
     }
+  }
+
+  /**
+   * Follows an edit of a document. When the spans of the version before are known and the edit
+   * is plain text away from markup (see isPlainEdit), the spans of the new version are those,
+   * shifted along the edited line, and true says so: nothing need be asked of the server.
+   */
+  followEdit(document: vscode.TextDocument, changes: readonly vscode.TextDocumentContentChangeEvent[]): boolean {
+    if (changes.length === 0) return false;
+    const uri = document.uri.toString();
+    const before = this.texts.get(uri);
+    const known = this.cache.get(uri);
+    this.texts.set(uri, { version: document.version, text: document.getText() });
+    const change = changes.length === 1 ? changes[0]! : undefined;
+    if (!change || !before || !known || before.version !== document.version - 1 || known.version !== before.version) return false;
+    if (!isPlainEdit(before.text, change.rangeOffset, change.rangeLength, change.text)) return false;
+    const { line, character } = change.range.start;
+    const move = (column: number): number => columnAfterEdit(column, character, change.rangeLength, change.text.length);
+    const spans = known.spans.slice();
+    // Spans are in source order: those of the edited line lie together.
+    for (let i = firstSpanOnLine(spans, line); i < spans.length && spans[i]!.range.start.line === line; i++) {
+      const s = spans[i]!;
+      spans[i] = toSpan(line, move(s.range.start.character), move(s.contentRange.end.character), move(s.range.end.character), s.depth, s.type, s.id);
+    }
+    this.cache.set(uri, { ...known, version: document.version, spans });
+    return true;
   }
 
   /** After corpus.yaml changed: types and colours may differ for the same document versions. */
@@ -88,6 +120,7 @@ export class SpanStore {
 
   forget(document: vscode.TextDocument): void {
     this.cache.delete(document.uri.toString());
+    this.texts.delete(document.uri.toString());
   }
 }
 
@@ -102,6 +135,18 @@ const toSpan: MakeSpan<Span> = (line, start, close, end, depth, type, id) => {
   if (id !== undefined) span.id = id;
   return span;
 };
+
+/** Index of the first span on `line` or after it. */
+function firstSpanOnLine(spans: readonly Span[], line: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]!.range.start.line < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /** The innermost span whose source range holds the position (ends included). */
 export function spanAt(spans: readonly Span[], position: vscode.Position): Span | undefined {

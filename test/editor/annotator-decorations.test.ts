@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { closeAllEditors, waitFor } from './harness';
-import { api, cleanScreenshot, decorated, openCorpusDocument, positionOf, seedDocument, undo } from './support';
+import { type Api, api, cleanScreenshot, decorated, openCorpusDocument, positionOf, seedDocument, undo } from './support';
 
 describe('Annotator: decorations', () => {
   after(async () => {
@@ -60,6 +60,46 @@ describe('Annotator: decorations', () => {
     assert.equal(added && document.getText(added.range), 'بغداد');
     assert.equal(added?.type, 'GPE');
     assert.equal(added?.color, '#59a14f');
+    await undo(document, before);
+    assert.equal((await decorated(document)).surfaces.length, count);
+  });
+
+  it('draws plain text typed in a surface or between spans at once, from the spans it had', async () => {
+    const editor = await openCorpusDocument(seedDocument());
+    const document = editor.document;
+    const before = document.getText();
+    const count = (await decorated(document)).surfaces.length;
+    const a = (await api()) as Api & { client: { sendRequest(...args: unknown[]): Promise<unknown> } };
+    const original = a.client.sendRequest;
+    const asked: string[] = [];
+    a.client.sendRequest = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      const type = args[0];
+      asked.push(typeof type === 'string' ? type : String((type as { method?: string } | undefined)?.method));
+      return original.apply(this, args);
+    };
+    try {
+      // A letter inside a surface, and one between two spans further on.
+      const inSurface = positionOf(document, 'الخفاجي', 2);
+      await editor.edit((b) => b.insert(inSurface, 'ب'));
+      const between = positionOf(document, 'قال المتحدث', 3);
+      await editor.edit((b) => b.insert(between, 'ب'));
+      assert.ok(document.getText().includes('قالب المتحدث'));
+      const after = await decorated(document);
+      assert.deepEqual(asked.filter((m) => m === 'corpusAnnotator/spans'), [], 'no spans request');
+      assert.equal(after.surfaces.length, count);
+      assert.ok(after.surfaces.some((s) => document.getText(s.range) === 'البخفاجي'), 'the surface grew by the letter');
+      const markupTexts = after.markup.map((r) => document.getText(r));
+      assert.ok(markupTexts.every((t) => t === '[' || /^\]\{[^}]*\}$/.test(t)), `markup ranges: ${markupTexts.filter((t) => t !== '[').slice(0, 5).join(' ')}`);
+    } finally {
+      a.client.sendRequest = original;
+    }
+    // Typing in a label changes what it says: that one is the server's to answer.
+    const inLabel = positionOf(document, ']{PER', 5);
+    await editor.edit((b) => b.insert(inLabel, 'X'));
+    const retyped = await decorated(document);
+    assert.ok(retyped.surfaces.some((s) => s.type === 'PERX'), 'the type typed in the label');
+    await undo(document, document.getText().replace('PERX', 'PER'));
+    await undo(document, document.getText().replace('قالب المتحدث', 'قال المتحدث'));
     await undo(document, before);
     assert.equal((await decorated(document)).surfaces.length, count);
   });

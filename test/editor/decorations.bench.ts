@@ -6,15 +6,21 @@
  * on the corpus of its 1 MB document (big.txt) and puts these figures in its table.
  *
  * Opens big.txt as a user does and times its first decorations; then, at places spread over the
- * document, types a letter between spans and deletes it again, alternately, each after a pause
- * with the place in view, and times each edit up to the extension's onDidDecorate for the
- * document's new version. Beside that total it notes where the time went: the edit reaching the
- * extension host, the wait until the spans request (the client's debounce), the request's round
- * trip, what follows the response (decoding, setDecorations), and a round trip to the workbench
- * after the event (the decorations applied there: the renderer paints them on its next frame);
- * also a round trip to the workbench just before each edit (how busy the previous edit left it)
- * and the client's other requests meanwhile (the workbench asks for document symbols, for the
- * breadcrumbs and sticky scroll, after every edit).
+ * document, makes two kinds of edit, each after a pause with the place in view, and times each
+ * up to the extension's onDidDecorate for the document's new version:
+ *
+ * - plain text: a letter typed between spans and deleted again, alternately. The client draws
+ *   these from the spans it has (SpanStore.followEdit), without asking the server;
+ * - a label: a letter typed at the end of a span's type and deleted again, so the type is
+ *   unknown and the span's colour changes, then back. These ask the server.
+ *
+ * Beside that total it notes where the time went: the edit reaching the extension host, the wait
+ * until the spans request (the client's debounce), the request's round trip, what follows the
+ * response (decoding, setDecorations), and a round trip to the workbench after the event (the
+ * decorations applied there: the renderer paints them on its next frame); also a round trip to
+ * the workbench just before each edit (how busy the previous edit left it) and the client's other
+ * requests meanwhile (the workbench asks for document symbols, for the breadcrumbs, after every
+ * edit).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -36,20 +42,24 @@ type BenchApi = Api & {
   client: { sendRequest(...args: unknown[]): Promise<unknown> };
 };
 
+/** The kinds of edit timed: see the file's comment. */
+export type EditKind = 'plain' | 'label';
+
 /** One edit's timings, in ms from the call of editor.edit. */
 interface EditTiming {
+  kind: EditKind;
   typed: boolean;
   /** A round trip to the workbench right before the edit (not from the edit's start). */
   workbenchBeforeMs: number;
   /** editor.edit resolved: the change applied in the workbench and back in the extension host. */
   editMs: number;
-  /** The first spans request for the new version was sent (the client's debounce included). */
-  requestSentMs: number;
+  /** The first spans request for the new version was sent (the client's debounce included); none for a plain edit. */
+  requestSentMs?: number;
   /** From that request to the response the decorations were drawn from (retries included). */
-  requestMs: number;
+  requestMs?: number;
   requests: number;
   /** From the response to onDidDecorate: decoding the spans and setDecorations. */
-  afterResponseMs: number;
+  afterResponseMs?: number;
   /** onDidDecorate for the new version: the measure of target 5. */
   drawnMs: number;
   /** A round trip to the workbench after onDidDecorate answered: the decorations are applied there. */
@@ -105,6 +115,24 @@ class Draws implements vscode.Disposable {
   }
 }
 
+/** `count` of the items, spread evenly. */
+function spread<T>(items: readonly T[], count: number): T[] {
+  return Array.from({ length: count }, (_, k) => items[Math.floor(((k + 0.5) * items.length) / count)]!);
+}
+
+/** Offsets right after the type of a span's label (`]{ORG` ... `}`): `count` of them, spread evenly. */
+function labelPlaces(document: vscode.TextDocument, surfaces: readonly { range: vscode.Range }[], count: number): number[] {
+  const text = document.getText();
+  const places: number[] = [];
+  for (const surface of surfaces) {
+    const labelStart = document.offsetAt(surface.range.end) + 2; // past `]{`
+    const type = /^[A-Za-z][\w.-]*/.exec(text.slice(labelStart, labelStart + 64));
+    if (type) places.push(labelStart + type[0].length);
+  }
+  if (places.length === 0) throw new Error('no span with a type to edit');
+  return spread(places, count);
+}
+
 /** Offsets right after an Arabic letter that a space follows, outside every span: `count` of them, spread evenly. */
 function typingPlaces(document: vscode.TextDocument, surfaces: readonly { depth: number; range: vscode.Range }[], count: number): number[] {
   const text = document.getText();
@@ -119,7 +147,7 @@ function typingPlaces(document: vscode.TextDocument, surfaces: readonly { depth:
     if (text.charCodeAt(i) === 32 && c >= 0x0621 && c <= 0x064a) places.push(i);
   }
   if (places.length === 0) throw new Error('no place between spans to type a letter');
-  return Array.from({ length: count }, (_, k) => places[Math.floor(((k + 0.5) * places.length) / count)]!);
+  return spread(places, count);
 }
 
 function percentile(values: number[], p: number): number {
@@ -181,12 +209,16 @@ describe('Bench: decorations of the 1 MB document', function () {
       const initial = document.getText();
       log(`big.txt: ${Buffer.byteLength(initial)} bytes, ${document.lineCount} lines, ${spans} spans; first decorations after ${round(firstDecorationsMs)} ms`);
 
-      const places = typingPlaces(document, first.surfaces, EDITS / 2);
+      const kinds: [EditKind, number[]][] = [
+        ['plain', typingPlaces(document, first.surfaces, EDITS / 2)],
+        ['label', labelPlaces(document, first.surfaces, EDITS / 2)],
+      ];
       const edits: EditTiming[] = [];
       const loopStart = performance.now();
-      for (let k = 0; k < EDITS; k++) {
+      for (let k = 0; k < 2 * EDITS; k++) {
+        const [kind, places] = kinds[Math.floor(k / EDITS)]!;
         const typed = k % 2 === 0;
-        const at = document.positionAt(places[Math.floor(k / 2)]!);
+        const at = document.positionAt(places[Math.floor((k % EDITS) / 2)]!);
         editor.selection = new vscode.Selection(at, at);
         editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
         await sleep(PAUSE_MS);
@@ -206,20 +238,17 @@ describe('Bench: decorations of the 1 MB document', function () {
         const workbenchAt = performance.now();
         const snapshot = a.decorations(uri)!;
         assert.equal(snapshot.version, document.version);
-        assert.equal(snapshot.surfaces.length, spans, `edit ${k}: typed between spans, their number is the same`);
+        assert.equal(snapshot.surfaces.length, spans, `edit ${k}: the number of spans is the same`);
         const served = requests.slice(sentFrom).filter((r) => r.start >= start && r.end <= drawnAt);
-        assert.ok(served.length > 0, `edit ${k}: a spans request`);
-        edits.push({
-          typed,
-          workbenchBeforeMs: round(workbenchBeforeMs),
-          editMs: round(editAt - start),
-          requestSentMs: round(served[0]!.start - start),
-          requestMs: round(served.at(-1)!.end - served[0]!.start),
-          requests: served.length,
-          afterResponseMs: round(drawnAt - served.at(-1)!.end),
-          drawnMs: round(drawnAt - start),
-          workbenchMs: round(workbenchAt - start),
-        });
+        // A plain edit is drawn from the spans the client has; a label's needs the server's.
+        assert.equal(served.length > 0, kind === 'label', `edit ${k} (${kind}): ${served.length} spans requests`);
+        const timing: EditTiming = { kind, typed, workbenchBeforeMs: round(workbenchBeforeMs), editMs: round(editAt - start), requests: served.length, drawnMs: round(drawnAt - start), workbenchMs: round(workbenchAt - start) };
+        if (served.length > 0) {
+          timing.requestSentMs = round(served[0]!.start - start);
+          timing.requestMs = round(served.at(-1)!.end - served[0]!.start);
+          timing.afterResponseMs = round(drawnAt - served.at(-1)!.end);
+        }
+        edits.push(timing);
       }
       assert.equal(document.getText(), initial, 'every letter typed was deleted again');
 
@@ -234,10 +263,16 @@ describe('Bench: decorations of the 1 MB document', function () {
         otherRequests,
       };
       fs.writeFileSync(output, JSON.stringify(figures, null, 2) + '\n');
-      const stat = (what: string, pick: (e: EditTiming) => number): string => `${what} ${round(percentile(edits.map(pick), 50))} / ${round(percentile(edits.map(pick), 95))}`;
-      log(`edit -> decorations drawn, median / p95 of ${EDITS} (ms): ${stat('total', (e) => e.drawnMs)}`);
+      for (const [kind] of kinds) {
+        const of = edits.filter((e) => e.kind === kind);
+        const stat = (what: string, pick: (e: EditTiming) => number | undefined): string => {
+          const values = of.map(pick).filter((v): v is number => v !== undefined);
+          return values.length === 0 ? `${what} -` : `${what} ${round(percentile(values, 50))} / ${round(percentile(values, 95))}`;
+        };
+        log(`${kind} edit -> decorations drawn, median / p95 of ${of.length} (ms): ${stat('total', (e) => e.drawnMs)}`);
+        log(`  ${stat('workbench round trip before the edit', (e) => e.workbenchBeforeMs)}; ${stat('edit in the host', (e) => e.editMs)}; ${stat('request sent', (e) => e.requestSentMs)}; ${stat('request', (e) => e.requestMs)}; ${stat('after the response', (e) => e.afterResponseMs)}; ${stat('applied in the workbench', (e) => e.workbenchMs)}`);
+      }
       log(`  other requests meanwhile: ${Object.entries(otherRequests).map(([m, o]) => `${m} x${o.count} (median ${o.medianMs} ms)`).join(', ') || 'none'}`);
-      log(`  ${stat('workbench round trip before the edit', (e) => e.workbenchBeforeMs)}; ${stat('edit in the host', (e) => e.editMs)}; ${stat('request sent', (e) => e.requestSentMs)}; ${stat('request', (e) => e.requestMs)}; ${stat('after the response', (e) => e.afterResponseMs)}; ${stat('applied in the workbench', (e) => e.workbenchMs)}`);
     } finally {
       draws.dispose();
       if (own) client.sendRequest = original;
