@@ -235,7 +235,7 @@ interface DocumentEntry {
   mentions: Mention[];
 }
 
-/** How many surface changes the index remembers (see `surfaceChangesSince`). */
+/** How many surface changes the index remembers at least (see `surfaceChangesSince`). */
 const SURFACE_LOG = 256;
 
 /** How many documents given with `retain: false` are kept parsed after being asked for. */
@@ -258,6 +258,8 @@ export class CorpusIndex {
   private catalogByFirst = new Map<string, Set<string>>();
   /** See `firstTokenSignatures`; dropped whenever a known surface comes or goes. */
   private signatures: Uint32Array | undefined;
+  /** Answers of `surfacesStartingWith` (the missed-mention search asks for the same tokens often); dropped likewise. */
+  private keysByFirst = new Map<string, readonly string[]>();
   /** Bumped on every change, so callers can tell stale results. */
   version = 0;
   /**
@@ -501,22 +503,21 @@ export class CorpusIndex {
     return surface;
   }
 
-  /** Keys of known surfaces whose first token is `token` (a key may come twice). */
-  *surfacesStartingWith(token: string): Iterable<string> {
-    const a = this.annotatedByFirst.get(token);
-    if (a) yield* a;
-    const b = this.catalogByFirst.get(token);
-    if (b) yield* b;
-  }
-
-  /** Whether some known surface starts with `token` (a cheap test before the full match). */
-  startsSomeSurface(token: string): boolean {
-    return this.annotatedByFirst.has(token) || this.catalogByFirst.has(token);
+  /** Keys of known surfaces whose first token is `token` (a key may come twice), or undefined when none. */
+  surfacesStartingWith(token: string): readonly string[] | undefined {
+    let keys = this.keysByFirst.get(token);
+    if (keys) return keys;
+    const annotated = this.annotatedByFirst.get(token);
+    const catalog = this.catalogByFirst.get(token);
+    if (!annotated && !catalog) return undefined;
+    keys = [...(annotated ?? []), ...(catalog ?? [])];
+    this.keysByFirst.set(token, keys);
+    return keys;
   }
 
   /**
    * The signatures of the first tokens of all known surfaces (see `tokenSignature`), remade
-   * when the set of first tokens changes: a clear bit is a quick "no" for `startsSomeSurface`.
+   * when the set of first tokens changes: a clear bit is a quick "no" for `surfacesStartingWith`.
    */
   firstTokenSignatures(): Uint32Array {
     if (!this.signatures) this.signatures = signatureTable([...this.annotatedByFirst.keys(), ...this.catalogByFirst.keys()]);
@@ -526,6 +527,7 @@ export class CorpusIndex {
   /** Notes that a surface came or went: one with this first token, or (none given) any. */
   private surfaceSetChanged(firstToken?: string): void {
     this.signatures = undefined;
+    if (this.keysByFirst.size > 0) this.keysByFirst = new Map();
     this.surfaceSetVersion++;
     if (firstToken === undefined) {
       this.surfaceLog = [];
@@ -533,7 +535,12 @@ export class CorpusIndex {
       return;
     }
     this.surfaceLog.push({ version: this.surfaceSetVersion, firstToken });
-    if (this.surfaceLog.length > SURFACE_LOG) this.surfaceLogFrom = this.surfaceLog.shift()!.version;
+    // Trimmed in halves, not one entry per change: a document of 5,000 surfaces of its own
+    // counted out and in again is 10,000 changes.
+    if (this.surfaceLog.length > 2 * SURFACE_LOG) {
+      const dropped = this.surfaceLog.splice(0, this.surfaceLog.length - SURFACE_LOG);
+      this.surfaceLogFrom = dropped[dropped.length - 1]!.version;
+    }
   }
 
   /**

@@ -21,7 +21,7 @@ export interface Occurrence {
 }
 
 /** Where known surfaces come from: the corpus index, or one surface (see `oneSurface`). */
-export type SurfaceSource = Pick<CorpusIndex, 'startsSomeSurface' | 'surfacesStartingWith' | 'knownSurface'> &
+export type SurfaceSource = Pick<CorpusIndex, 'surfacesStartingWith' | 'knownSurface'> &
   Partial<Pick<CorpusIndex, 'firstTokenSignatures' | 'surfaceSetVersion' | 'surfaceChangesSince'>>;
 
 /** A surface source holding one surface, for "annotate all occurrences of this". */
@@ -30,8 +30,7 @@ export function oneSurface(key: string, type: string | undefined, id: string | u
   const surface: KnownSurface = { key, tokens, count: 0, ...(type !== undefined ? { type } : {}), ...(id !== undefined ? { id } : {}) };
   const signatures = signatureTable(tokens.slice(0, 1));
   return {
-    startsSomeSurface: (token) => token === tokens[0],
-    surfacesStartingWith: (token) => (token === tokens[0] ? [key] : []),
+    surfacesStartingWith: (token) => (token === tokens[0] ? [key] : undefined),
     knownSurface: (k) => (k === key ? surface : undefined),
     firstTokenSignatures: () => signatures,
   };
@@ -259,8 +258,9 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
     let best: Occurrence | undefined;
     let bestTokens = 0;
     const tryCandidate = (t: number, firstToken: string, skip: number): void => {
-      if (!index.startsSomeSurface(firstToken)) return;
-      for (const surfaceKey of index.surfacesStartingWith(firstToken)) {
+      const keys = index.surfacesStartingWith(firstToken);
+      if (!keys) return;
+      for (const surfaceKey of keys) {
         const surface = index.knownSurface(surfaceKey);
         const length = surface ? surface.tokens.length : 0;
         if (!surface || length <= bestTokens || t + length > last) continue;
