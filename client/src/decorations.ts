@@ -1,7 +1,6 @@
 /**
- * Colours spans by type and dims the markup, from the server's spans request: the client never
- * parses markup (after plain text is typed away from markup it shifts the spans it has, see
- * SpanStore.followEdit, and draws at once). Each surface gets a translucent background of its type's colour; a nested
+ * Colours spans by type and dims the markup, from the server's spans request; after an edit the
+ * client parses the lines it touched itself (SpanStore.followEdit) and draws at once. Each surface gets a translucent background of its type's colour; a nested
  * surface also gets an underline, so both the outer and the inner type stay readable where the
  * backgrounds stack.
  *
@@ -69,7 +68,7 @@ export class Decorations implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (isAnnotated(event.document)) {
           if (event.contentChanges.length > 0) this.follow(event.document, event.contentChanges);
-          // Plain text typed or deleted: the spans are known at once, so no debounce either.
+          // The spans of the new version known at once (the edited lines parsed here): no debounce either.
           this.schedule(event.document, this.store.followEdit(event.document, event.contentChanges) ? 0 : DEBOUNCE_MS);
         }
         // New colours or types: every visible document is drawn again.

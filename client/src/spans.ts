@@ -1,14 +1,14 @@
 /**
  * What the server says about the spans of open documents (SpansRequest), kept per document
  * version. Decorations and the navigation commands share it, so one request serves both. After
- * plain text is typed or deleted away from markup, the spans of the new version are the known
- * ones shifted along the edited line (plainEdit.ts): no request at all.
+ * an edit the client parses the lines it touched itself (lineEdit.ts), and with the spans of the
+ * other lines known it needs no request at all.
  */
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { type SpansResult, SpansRequest, type TypeInfo } from '../../server/src/protocol';
-import { columnAfterEdit, isPlainEdit } from './plainEdit';
+import { editedLines } from './lineEdit';
 import { type MakeSpan, decodeSpans } from './spanData';
 
 export const LANGUAGE_ID = 'annotated-text';
@@ -89,8 +89,9 @@ export class SpanStore {
 
   /**
    * Follows an edit of a document. When the spans of the version before are known and the edit
-   * is plain text away from markup (see isPlainEdit), the spans of the new version are those,
-   * shifted along the edited line, and true says so: nothing need be asked of the server.
+   * is one lineEdit.ts reads (one change, away from the front matter), the spans of the new
+   * version are those of the lines it touched, parsed again, and the others' as they were (moved
+   * by the lines added or removed); true says so: nothing need be asked of the server.
    */
   followEdit(document: vscode.TextDocument, changes: readonly vscode.TextDocumentContentChangeEvent[]): boolean {
     if (changes.length === 0) return false;
@@ -100,15 +101,25 @@ export class SpanStore {
     this.texts.set(uri, { version: document.version, text: document.getText() });
     const change = changes.length === 1 ? changes[0]! : undefined;
     if (!change || !before || !known || before.version !== document.version - 1 || known.version !== before.version) return false;
-    if (!isPlainEdit(before.text, change.rangeOffset, change.rangeLength, change.text)) return false;
-    const { line, character } = change.range.start;
-    const move = (column: number): number => columnAfterEdit(column, character, change.rangeLength, change.text.length);
-    const spans = known.spans.slice();
-    // Spans are in source order: those of the edited line lie together.
-    for (let i = firstSpanOnLine(spans, line); i < spans.length && spans[i]!.range.start.line === line; i++) {
-      const s = spans[i]!;
-      spans[i] = toSpan(line, move(s.range.start.character), move(s.contentRange.end.character), move(s.range.end.character), s.depth, s.type, s.id);
-    }
+    // A span labelled by id only has its catalog entry's type: the server told it for the spans known.
+    let types: Map<string, string> | undefined;
+    const typeOfId = (id: string): string | undefined => {
+      types ??= new Map(known.spans.flatMap((s) => (s.id !== undefined && s.type !== undefined ? [[s.id, s.type] as const] : [])));
+      return types.get(id);
+    };
+    const edited = editedLines(before.text, change.range.start.line, change.rangeOffset, change.rangeLength, change.text, typeOfId);
+    if (!edited) return false;
+    const { firstLine, linesBefore, linesAfter } = edited;
+    const first = firstSpanOnLine(known.spans, firstLine);
+    const last = firstSpanOnLine(known.spans, firstLine + linesBefore);
+    const moved = linesAfter - linesBefore;
+    // The spans below keep their objects unless the edit added or removed lines.
+    const below = known.spans.slice(last);
+    const spans = [
+      ...known.spans.slice(0, first),
+      ...edited.spans.map((s) => toSpan(s.line, s.start, s.close, s.end, s.depth, s.type, s.id)),
+      ...(moved === 0 ? below : below.map((s) => toSpan(s.range.start.line + moved, s.range.start.character, s.contentRange.end.character, s.range.end.character, s.depth, s.type, s.id))),
+    ];
     this.cache.set(uri, { ...known, version: document.version, spans });
     return true;
   }

@@ -64,7 +64,7 @@ describe('Annotator: decorations', () => {
     assert.equal((await decorated(document)).surfaces.length, count);
   });
 
-  it('draws plain text typed in a surface or between spans at once, from the spans it had', async () => {
+  it('draws an edit at once from the lines it touched, parsed in the extension: no spans request', async () => {
     const editor = await openCorpusDocument(seedDocument());
     const document = editor.document;
     const before = document.getText();
@@ -77,30 +77,35 @@ describe('Annotator: decorations', () => {
       asked.push(typeof type === 'string' ? type : String((type as { method?: string } | undefined)?.method));
       return original.apply(this, args);
     };
+    const edits: [string, () => vscode.Position, string][] = [
+      ['a letter in a surface', () => positionOf(document, 'الخفاجي', 2), 'ب'],
+      ['a letter between spans', () => positionOf(document, 'قال المتحدث', 3), 'ب'],
+      ['a letter in a label', () => positionOf(document, ']{PER', 5), 'X'],
+      // Occurrence 0 is in the front matter's title.
+      ['a new span', () => positionOf(document, 'لدينا تنسيق', 0, 1), '[بغداد]{GPE} '],
+      ['a line break', () => positionOf(document, 'انخفضت بعد'), '\n'],
+    ];
     try {
-      // A letter inside a surface, and one between two spans further on.
-      const inSurface = positionOf(document, 'الخفاجي', 2);
-      await editor.edit((b) => b.insert(inSurface, 'ب'));
-      const between = positionOf(document, 'قال المتحدث', 3);
-      await editor.edit((b) => b.insert(between, 'ب'));
-      assert.ok(document.getText().includes('قالب المتحدث'));
-      const after = await decorated(document);
+      for (const [what, at, text] of edits) {
+        const version = document.version;
+        await editor.edit((b) => b.insert(at(), text));
+        const drawn = await decorated(document);
+        assert.equal(drawn.version, version + 1, what);
+      }
       assert.deepEqual(asked.filter((m) => m === 'corpusAnnotator/spans'), [], 'no spans request');
-      assert.equal(after.surfaces.length, count);
-      assert.ok(after.surfaces.some((s) => document.getText(s.range) === 'البخفاجي'), 'the surface grew by the letter');
-      const markupTexts = after.markup.map((r) => document.getText(r));
-      assert.ok(markupTexts.every((t) => t === '[' || /^\]\{[^}]*\}$/.test(t)), `markup ranges: ${markupTexts.filter((t) => t !== '[').slice(0, 5).join(' ')}`);
     } finally {
       a.client.sendRequest = original;
     }
-    // Typing in a label changes what it says: that one is the server's to answer.
-    const inLabel = positionOf(document, ']{PER', 5);
-    await editor.edit((b) => b.insert(inLabel, 'X'));
-    const retyped = await decorated(document);
-    assert.ok(retyped.surfaces.some((s) => s.type === 'PERX'), 'the type typed in the label');
-    await undo(document, document.getText().replace('PERX', 'PER'));
-    await undo(document, document.getText().replace('قالب المتحدث', 'قال المتحدث'));
-    await undo(document, before);
+    const after = await decorated(document);
+    assert.equal(after.surfaces.length, count + 1);
+    assert.ok(after.surfaces.some((s) => document.getText(s.range) === 'البخفاجي'), 'the surface grew by the letter');
+    assert.ok(after.surfaces.some((s) => s.type === 'PERX' && s.color === undefined), 'the type typed in the label, which corpus.yaml does not declare');
+    const added = after.surfaces.find((s) => document.getText(s.range) === 'بغداد');
+    assert.equal(added?.color, '#59a14f', 'the new span in GPE colour');
+    const markupTexts = after.markup.map((r) => document.getText(r));
+    assert.ok(markupTexts.every((t) => t === '[' || /^\]\{[^}]*\}$/.test(t)), `markup ranges: ${markupTexts.filter((t) => t !== '[').slice(0, 5).join(' ')}`);
+    for (let i = 0; i < edits.length; i++) await vscode.commands.executeCommand('undo');
+    await waitFor('every edit undone', () => document.getText() === before, 5_000);
     assert.equal((await decorated(document)).surfaces.length, count);
   });
 

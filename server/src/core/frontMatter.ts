@@ -19,19 +19,33 @@ function nextLine(source: string, offset: number): number {
   return source.length;
 }
 
+/** The `---` lines of a front matter starting at `start`: where its YAML starts and ends, and where it ends; 'unclosed' or undefined (none). */
+function fences(source: string, start: number): { contentStart: number; contentEnd: number; end: number } | 'unclosed' | undefined {
+  const open = fenceLength(source, start);
+  if (open < 0) return undefined;
+  const contentStart = start + open;
+  for (let line = contentStart; line < source.length; line = nextLine(source, line)) {
+    const close = fenceLength(source, line);
+    if (close >= 0) return { contentStart, contentEnd: line, end: line + close };
+  }
+  return 'unclosed';
+}
+
+/** Where the body of a document whose text starts at `start` (after a BOM) begins: past its front matter, if it has one. */
+export function bodyStart(source: string, start: number): number {
+  const found = fences(source, start);
+  return typeof found === 'object' ? found.end : start;
+}
+
 /**
  * Finds and reads the front matter of a document whose text starts at `start` (after a BOM).
  * Returns undefined when the document has none. An opening `---` that is never closed is
  * reported, and the document is then read as having no front matter.
  */
 export function parseFrontMatter(source: string, start: number): { frontMatter?: FrontMatter; problems: SyntaxProblem[] } | undefined {
-  const open = fenceLength(source, start);
-  if (open < 0) return undefined;
-  const contentStart = start + open;
-  for (let line = contentStart; line < source.length; line = nextLine(source, line)) {
-    const close = fenceLength(source, line);
-    if (close >= 0) return readFrontMatter(source, start, contentStart, line, line + close);
-  }
+  const found = fences(source, start);
+  if (found === undefined) return undefined;
+  if (found !== 'unclosed') return readFrontMatter(source, start, found.contentStart, found.contentEnd, found.end);
   return {
     problems: [
       {
