@@ -1,8 +1,8 @@
 /**
  * Colours spans by type and dims the markup, from the server's spans request; after an edit the
- * client parses the lines it touched itself (SpanStore.followEdit) and draws at once. Each surface gets a translucent background of its type's colour; a nested
- * surface also gets an underline, so both the outer and the inner type stay readable where the
- * backgrounds stack.
+ * client parses the lines it touched itself (SpanStore.followEdit) and draws at once. Each
+ * surface gets a translucent background of its type's colour; a nested surface also gets an
+ * underline, so both the outer and the inner type stay readable where the backgrounds stack.
  *
  * VS Code moves decorations with the text as it is edited, so after an edit that touches no
  * span (a letter typed between spans) what the editor shows is already right: only the decoration
