@@ -9,7 +9,7 @@
 
 import { bodyStart } from '../../server/src/core/frontMatter';
 import { parse } from '../../server/src/core/parser';
-import { LineIndex } from '../../server/src/core/text';
+import { LineIndex, isLineBreak } from '../../server/src/core/text';
 
 /** A span as the client draws it: its line, on that line the columns of its `[`, its `]` and its end; nesting, type and id. */
 export interface LineSpan {
@@ -66,10 +66,6 @@ export function editedLines(text: string, line: number, offset: number, removedL
     spans.push({ line: line + open.line, start: open.character, close: column(span.closeBracket), end: column(span.range.end), depth: span.depth, type, id });
   }
   return { firstLine: line, linesBefore: linesBefore.starts.length, linesAfter: linesAfter.starts.length, spans };
-}
-
-function isLineBreak(c: number): boolean {
-  return c === 10 || c === 13;
 }
 
 /** Whether a run of lines between `previous` and `next` would begin with the LF of a CRLF or end with its CR. */

@@ -11,7 +11,7 @@ import { matchingKey, matchingKeyWithOffsets } from './arabic';
 import type { CorpusConfig } from './config';
 import { type CorpusIndex, type KnownSurface, hasSignature, signatureTable, tokenBounds, tokenSignature, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
-import { floorIndex, plainRangeToSource } from './text';
+import { floorIndex, isLineBreak, plainRangeToSource } from './text';
 
 /** One unannotated occurrence of a known surface in the plain text. */
 export interface Occurrence {
@@ -214,10 +214,7 @@ function lineEnd(text: string, from: number, crlf: boolean): number {
     const at = text.indexOf('\n', from);
     return at < 0 ? text.length : at;
   }
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) return i;
-  }
+  for (let i = from; i < text.length; i++) if (isLineBreak(text.charCodeAt(i))) return i;
   return text.length;
 }
 
@@ -314,10 +311,7 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
 
 /** Whether a plain-text range holds a line break. */
 function crossesLine(plain: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = plain.charCodeAt(i);
-    if (c === 10 || c === 13) return true;
-  }
+  for (let i = start; i < end; i++) if (isLineBreak(plain.charCodeAt(i))) return true;
   return false;
 }
 

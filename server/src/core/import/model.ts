@@ -5,6 +5,7 @@
  */
 
 import { ENTITY_ID, TYPE_NAME } from '../grammar';
+import { isLineBreak } from '../text';
 
 /** A file given to an importer. */
 export interface SourceFile {
@@ -88,10 +89,6 @@ export function isTypeName(name: string): boolean {
 /** Whether a name can be written as a label's `@id`. */
 export function isEntityId(name: string): boolean {
   return ENTITY_ID.test(name);
-}
-
-function isLineBreak(c: number): boolean {
-  return c === 10 || c === 13;
 }
 
 function isSpace(ch: string): boolean {
