@@ -7,7 +7,7 @@
  * Nothing here recurses, so any nesting depth is safe.
  */
 
-import type { Attribute, FrontMatter, Label, LabelToken, NamedToken, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
+import type { Attribute, FrontMatter, Label, LabelToken, NamedToken, OffsetMap, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
 import { parseFrontMatter } from './frontMatter';
 import { CodePointCounter } from './text';
 import { ENTITY_ID, TYPE_NAME } from './grammar';
@@ -22,6 +22,8 @@ const BACKSLASH = 92;
 const CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
+const EQUALS = 61;
+const AT = 64;
 
 
 /** What a removed piece of markup was, for the emission pass. */
@@ -69,14 +71,47 @@ export function parse(source: string): ParsedDocument {
     }
   }
 
+  const offsets = { plainStarts: [0], sourceStarts: [bodyStart] };
+  const body = parseLines(source, bodyStart, source.length, 0, 0, offsets);
+  for (const problem of body.problems) problems.push(problem);
+  problems.sort(bySourceOrder);
+
+  const doc: ParsedDocument = { source, bom, plainText: body.plain, spans: body.spans, roots: [], problems, offsets };
+  for (let index = 0; index < body.spans.length; index++) if (body.spans[index]!.parent === -1) doc.roots.push(index);
+  if (frontMatter) doc.frontMatter = frontMatter;
+  return doc;
+}
+
+export function bySourceOrder(a: SyntaxProblem, b: SyntaxProblem): number {
+  return a.range.start - b.range.start || a.range.end - b.range.end;
+}
+
+/** What parsing some whole lines of a document's body gives. */
+export interface LinesParse {
+  /** Their spans in preorder; `parent` and `children` index this list. */
+  spans: Span[];
+  /** Their problems, in no particular order. */
+  problems: SyntaxProblem[];
+  /** Their plain text. */
+  plain: string;
+}
+
+/**
+ * Parses the lines `[from, to)` of a document's body: `from` starts a line (or the body), and
+ * `to` is a line break or the end of the source. Spans never cross a line, so these lines parse
+ * the same alone as in the whole document. Their plain text starts at plain offset `plainBase`
+ * (code point `cpBase`), and the runs of plain text they hold are appended to `runs`, whose last
+ * run is the one `from` lies in.
+ */
+export function parseLines(source: string, from: number, to: number, plainBase: number, cpBase: number, runs: OffsetMap): LinesParse {
+  const problems: SyntaxProblem[] = [];
   // Removed markup, in source order: [skipStart, skipEnd) of each piece.
   const skipStart: number[] = [];
   const skipEnd: number[] = [];
   const skipKind: Skip[] = [];
   const skipSlot: number[] = [];
 
-  /** Type and id names met so far, to share one string per name (see `intern`). */
-  const names = new Map<string, string>();
+  const names = new NameTable();
 
   // Spans by preorder slot; a slot stays empty when its `[` turns out not to open a span.
   const slots: (Span | undefined)[] = [];
@@ -101,9 +136,8 @@ export function parse(source: string): ParsedDocument {
     }
   };
 
-  const n = source.length;
-  let i = bodyStart;
-  while (i < n) {
+  let i = from;
+  while (i < to) {
     const c = source.charCodeAt(i);
     // Fast path: every character that matters is ASCII at or below '}'.
     if (c > CLOSE_BRACE) {
@@ -208,32 +242,31 @@ export function parse(source: string): ParsedDocument {
 
   // Emission: copy the text between live pieces of markup, noting span offsets on the way.
   const chunks: string[] = [];
-  const plainStarts = [0];
-  const sourceStarts = [bodyStart];
-  let plainLength = 0;
-  let from = bodyStart;
+  const { plainStarts, sourceStarts } = runs;
+  let plainLength = plainBase;
+  let at = from;
   for (let k = 0; k < skipStart.length; k++) {
     const s = skipStart[k]!;
     const e = skipEnd[k]!;
     if (s === e) continue; // a bracket that turned out to be literal text
-    if (s > from) {
-      chunks.push(source.slice(from, s));
-      plainLength += s - from;
+    if (s > at) {
+      chunks.push(source.slice(at, s));
+      plainLength += s - at;
     }
     const span = skipSlot[k]! >= 0 ? slots[skipSlot[k]!] : undefined;
     if (span) {
       if (skipKind[k] === Skip.Open) span.start = plainLength;
       else span.end = plainLength;
     }
-    from = e;
+    at = e;
     if (plainStarts[plainStarts.length - 1] === plainLength) sourceStarts[sourceStarts.length - 1] = e;
     else {
       plainStarts.push(plainLength);
       sourceStarts.push(e);
     }
   }
-  if (from < n) chunks.push(source.slice(from));
-  const plainText = chunks.join('');
+  if (at < to) chunks.push(source.slice(at, to));
+  const plain = chunks.join('');
 
   // A span whose surface came out empty is markup around nothing: reported, and no span.
   for (let slot = 0; slot < slots.length; slot++) {
@@ -245,26 +278,13 @@ export function parse(source: string): ParsedDocument {
   }
 
   const spans = compact(slots);
-  const counter = new CodePointCounter(plainText);
+  const counter = new CodePointCounter(plain);
   for (const span of spans) {
-    span.text = plainText.slice(span.start, span.end);
-    span.cpStart = counter.toCodePoint(span.start);
-    span.cpEnd = counter.toCodePoint(span.end);
+    span.text = plain.slice(span.start - plainBase, span.end - plainBase);
+    span.cpStart = cpBase + counter.toCodePoint(span.start - plainBase);
+    span.cpEnd = cpBase + counter.toCodePoint(span.end - plainBase);
   }
-  problems.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-
-  const doc: ParsedDocument = {
-    source,
-    bom,
-    plainText,
-    spans,
-    roots: [],
-    problems,
-    offsets: { plainStarts, sourceStarts },
-  };
-  for (let index = 0; index < spans.length; index++) if (spans[index]!.parent === -1) doc.roots.push(index);
-  if (frontMatter) doc.frontMatter = frontMatter;
-  return doc;
+  return { spans, problems, plain };
 }
 
 /**
@@ -321,7 +341,7 @@ function findLabelEnd(source: string, from: number): number {
       // A backslash escapes the next character, but never a line break: the label stays on its line.
       if (c === BACKSLASH && !isEol(source.charCodeAt(i + 1))) i++;
       else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE && source.charCodeAt(i - 1) === 61 /* = */) {
+    } else if (c === QUOTE && source.charCodeAt(i - 1) === EQUALS) {
       inString = true;
     } else if (c === CLOSE_BRACE) {
       return i;
@@ -339,7 +359,7 @@ const NO_CHILDREN: number[] = Object.freeze([]) as unknown as number[];
  * themselves are handed to `collect` only when asked for (see `labelTokens`): a parse keeps what
  * the rest of the core reads, and a 1 MB document has 20,000 labels.
  */
-function parseLabel(source: string, open: number, close: number, problems: SyntaxProblem[], names: Map<string, string>, collect?: LabelToken[]): Label {
+function parseLabel(source: string, open: number, close: number, problems: SyntaxProblem[], names: NameTable, collect?: LabelToken[]): Label {
   // The label is made at the end with all its fields in one literal: adding `type` and `id`
   // to a made object would give every label a second block of properties.
   let attributes = NO_ATTRIBUTES;
@@ -359,32 +379,34 @@ function parseLabel(source: string, open: number, close: number, problems: Synta
     }
     const start = i;
     let inString = false;
+    let eq = -1;
     for (; i < close; i++) {
       const d = source.charCodeAt(i);
       if (inString) {
         if (d === BACKSLASH) i++;
         else if (d === QUOTE) inString = false;
       } else if (d === SPACE || d === TAB) break;
-      else if (d === QUOTE && source.charCodeAt(i - 1) === 61) inString = true;
+      else if (d === EQUALS) {
+        if (eq < 0) eq = i - start;
+      } else if (d === QUOTE && source.charCodeAt(i - 1) === EQUALS) inString = true;
     }
     i = Math.min(i, close);
     tokenCount++;
 
-    if (source.charCodeAt(start) === 64 /* @ */) {
-      const name = intern(names, source.slice(start + 1, i));
+    if (c === AT) {
+      const name = names.nameAt(source, start + 1, i);
       // The token's range, with its @, is made only for a problem or when the tokens are asked for.
-      collect?.push({ kind: 'id', range: { start, end: i }, text: `@${name}` });
-      if (!ENTITY_ID.test(name)) bad({ start, end: i }, `'@${name}' is not a valid @id (letters, digits, _ - . :)`);
+      collect?.push({ kind: 'id', range: { start, end: i }, text: `@${name.text}` });
+      if (!name.isEntityId()) bad({ start, end: i }, `'@${name.text}' is not a valid @id (letters, digits, _ - . :)`);
       else if (id) bad({ start, end: i }, `a label links to one entity at most; '@${id.name}' is already given`);
       else if (attributes.length > 0) bad({ start, end: i }, `the @id comes before attributes`);
-      else id = { name, range: { start: start + 1, end: i } };
+      else id = { name: name.text, range: { start: start + 1, end: i } };
       continue;
     }
 
     const range = { start, end: i };
-    const text = source.slice(start, i);
-    const eq = text.indexOf('=');
     if (eq >= 0) {
+      const text = source.slice(start, i);
       collect?.push({ kind: 'attribute', range, text });
       const attribute = parseAttribute(text, start, eq);
       if (typeof attribute === 'string') bad(range, attribute);
@@ -394,12 +416,12 @@ function parseLabel(source: string, open: number, close: number, problems: Synta
       continue;
     }
 
-    const typeText = intern(names, text);
-    collect?.push({ kind: 'type', range, text: typeText });
-    if (!TYPE_NAME.test(typeText)) bad(range, `'${typeText}' is not a valid type name (a letter, then letters, digits, _ - .)`);
+    const name = names.nameAt(source, start, i);
+    collect?.push({ kind: 'type', range, text: name.text });
+    if (!name.isTypeName()) bad(range, `'${name.text}' is not a valid type name (a letter, then letters, digits, _ - .)`);
     else if (type) bad(range, `a label has one type at most; '${type.name}' is already given`);
     else if (id || attributes.length > 0) bad(range, `the type comes first in a label`);
-    else type = { name: typeText, range };
+    else type = { name: name.text, range };
   }
   const rangeOfLabel = { start: open, end: close + 1 };
   // A type is always taken before an id (an id first makes a later type a bad one): this is the
@@ -413,19 +435,52 @@ function parseLabel(source: string, open: number, close: number, problems: Synta
 /** Every token of a label in order, typed, including ones the grammar rejected (for completion and highlighting). */
 export function labelTokens(source: string, label: Label): LabelToken[] {
   const tokens: LabelToken[] = [];
-  parseLabel(source, label.range.start, label.range.end - 1, [], new Map(), tokens);
+  parseLabel(source, label.range.start, label.range.end - 1, [], new NameTable(), tokens);
   return tokens;
 }
 
+/** A type or id name met in a document, with its grammar checks done once. */
+class Name {
+  private typeName: boolean | undefined;
+  private entityId: boolean | undefined;
+  constructor(readonly text: string) {}
+  isTypeName(): boolean {
+    return (this.typeName ??= TYPE_NAME.test(this.text));
+  }
+  isEntityId(): boolean {
+    return (this.entityId ??= ENTITY_ID.test(this.text));
+  }
+}
+
 /**
- * One string for each distinct type or id name of a document: 20,000 labels then hold a few
- * dozen strings, not 40,000 copies (and the index's mentions share them too).
+ * The type and id names of one document. 20,000 labels hold a few dozen distinct names: each
+ * is found in the source by a hash of its code units, so no string is cut for a name already
+ * met, labels share one string per name (and so do the index's mentions), and each name's
+ * grammar is checked once.
  */
-function intern(names: Map<string, string>, text: string): string {
-  const known = names.get(text);
-  if (known !== undefined) return known;
-  names.set(text, text);
-  return text;
+class NameTable {
+  private readonly byHash = new Map<number, Name | Name[]>();
+
+  /** The name written at `[start, end)` of the source. */
+  nameAt(source: string, start: number, end: number): Name {
+    let hash = end - start;
+    for (let k = start; k < end; k++) hash = (Math.imul(hash, 31) + source.charCodeAt(k)) | 0;
+    const known = this.byHash.get(hash);
+    if (known instanceof Name) {
+      if (sameText(known.text, source, start, end)) return known;
+    } else if (known) {
+      for (const name of known) if (sameText(name.text, source, start, end)) return name;
+    }
+    const name = new Name(source.slice(start, end));
+    if (known === undefined) this.byHash.set(hash, name);
+    else if (known instanceof Name) this.byHash.set(hash, [known, name]);
+    else known.push(name);
+    return name;
+  }
+}
+
+function sameText(text: string, source: string, start: number, end: number): boolean {
+  return text.length === end - start && source.startsWith(text, start);
 }
 
 /** Parses `key=value`; returns an error message when it is out of grammar. */
