@@ -16,6 +16,7 @@ import { CORPUS_FILE, documentMatcher } from '../core/discovery';
 import { MissedMentionCache } from '../core/missedMentions';
 import type { ParsedDocument } from '../core/model';
 import { parse } from '../core/parser';
+import { reparse } from '../core/reparse';
 import { LineIndex } from '../core/text';
 import { type PositionEncoding, documentLine, encodedMapper } from './encoding';
 import { type FileError, type LoadedCorpus, findCorpusFolderAbove, findCorpusFolders, isFileError, listDocuments, loadCorpus, readTextFile } from '../node/files';
@@ -242,7 +243,9 @@ export class Workspace {
   /** Registers an open document (or its new version) under its canonical URI. */
   didOpen(document: TextDocument): void {
     const uri = canonicalUri(document.uri);
-    this.open.set(uri, { document, missedMentions: this.open.get(uri)?.missedMentions ?? new MissedMentionCache() });
+    const previous = this.open.get(uri);
+    // The last parse stays, for whatever version it was of: the new one is parsed from it (see `parsed`).
+    this.open.set(uri, { document, missedMentions: previous?.missedMentions ?? new MissedMentionCache(), ...(previous?.parsed ? { parsed: previous.parsed } : {}) });
   }
 
   didClose(uri: string): void {
@@ -271,7 +274,8 @@ export class Workspace {
     const entry = this.open.get(uri);
     if (entry) {
       if (entry.parsedVersion !== entry.document.version || !entry.parsed) {
-        entry.parsed = parse(entry.document.getText());
+        // A keystroke changes a line or two: the lines it left alone keep their parse.
+        entry.parsed = entry.parsed ? reparse(entry.parsed, entry.document.getText()) : parse(entry.document.getText());
         entry.parsedVersion = entry.document.version;
       }
       return entry.parsed;
