@@ -57,3 +57,36 @@ export function movedAlike(before: readonly PlaceRange[], after: readonly PlaceR
   }
   return true;
 }
+
+/**
+ * Where a line goes when VS Code applies `changes` (as for `movedAlike`): a line after an edit
+ * moves by the lines it put in and took out, a line before it stays, and a line the edit took
+ * out goes to the line the edit's text ends on.
+ */
+export function movedLine(line: number, changes: readonly (readonly ContentChange[])[]): number {
+  let moved = line;
+  for (const c of changes.flat()) {
+    if (moved <= c.range.start.line) continue;
+    const endLine = c.range.start.line + c.text.split(/\r\n|\r|\n/).length - 1;
+    moved = moved > c.range.end.line ? moved + endLine - c.range.end.line : endLine;
+  }
+  return moved;
+}
+
+/**
+ * The first lines of the blocks a document's decorations are sent in, after the first block:
+ * a block starts every `perBlock` spans or so, at a new line (a line's spans share a block).
+ * `lines` are the spans' lines, in order.
+ */
+export function blockStarts(lines: readonly number[], perBlock: number): number[] {
+  const starts: number[] = [];
+  let inBlock = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (inBlock >= perBlock && lines[i]! > lines[i - 1]!) {
+      starts.push(lines[i]!);
+      inBlock = 0;
+    }
+    inBlock++;
+  }
+  return starts;
+}

@@ -8,13 +8,15 @@
  * span (a letter typed between spans) what the editor shows is already right: only the decoration
  * types whose ranges differ from the ones drawn, moved by the edits since, are sent again. For a
  * document of 20,000 spans a full redraw is some 60,000 ranges for the extension host to send and
- * the workbench to apply, about 150 ms of work between them.
+ * the workbench to apply, about 150 ms of work between them. Each style is sent in blocks of
+ * lines, a decoration type per style and block, so an edit that recolours a span (a letter typed
+ * in its label) sends one block's ranges of two styles, not the 8,000 of a frequent type.
  */
 
 import * as vscode from 'vscode';
 import type { TypeInfo } from '../../server/src/protocol';
 import { solidColor, withAlpha } from './colors';
-import { movedAlike } from './decorationMoves';
+import { blockStarts, movedAlike, movedLine } from './decorationMoves';
 import { type DocumentSpans, type SpanStore, isAnnotated } from './spans';
 
 /** A keystroke's burst of changes costs one request. */
@@ -26,6 +28,11 @@ export const DIM_SETTING = 'dimMarkup';
 const MARKUP = 'markup';
 /** More edits than this between two drawings: everything is sent again rather than compared. */
 const MAX_TRACKED_CHANGES = 32;
+/**
+ * A style's ranges are sent in blocks of lines holding about this many spans: an edit that
+ * recolours a span sends its block's ranges of that style again, not the whole document's.
+ */
+const SPANS_PER_BLOCK = 1000;
 
 /** What was last drawn in a document's editors: for tests and other extensions. */
 export interface DecorationSnapshot {
@@ -35,13 +42,17 @@ export interface DecorationSnapshot {
   surfaces: { type: string | undefined; depth: number; range: vscode.Range; color: string | undefined }[];
   /** The `[` and `]{...}` of every span, when dimming is on (empty otherwise). */
   markup: vscode.Range[];
+  /** How many ranges this drawing sent to an editor: those of the styles and blocks it changed. */
+  sent: number;
 }
 
 /** What a document's editors were last sent, and the edits since, which VS Code applied to it. */
 interface Drawn {
   version: number;
-  /** Ranges by style key (MARKUP for the markup). */
+  /** Ranges by decoration key (see `decorationType`). */
   ranges: Map<string, vscode.Range[]>;
+  /** The first line of each block after the first, as drawn (see `blockStarts`). */
+  blocks: readonly number[];
   /** The editors that show them (one that is hidden and shown again is a new one, without). */
   editors: Set<vscode.TextEditor>;
   /** The content changes after `version`, one entry per document version; undefined: too many to follow. */
@@ -49,9 +60,13 @@ interface Drawn {
 }
 
 export class Decorations implements vscode.Disposable {
-  /** One decoration type per colour and nesting: `#rrggbb/0` top level, `#rrggbb/1` nested, `unknown/*`. */
-  private readonly styles = new Map<string, vscode.TextEditorDecorationType>();
-  private readonly markupStyle = vscode.window.createTextEditorDecorationType({ opacity: DIMMED_OPACITY });
+  /**
+   * The look of each style, by key: a colour and nesting (`#rrggbb/0` top level, `#rrggbb/1`
+   * nested, `unknown/*`), or MARKUP.
+   */
+  private readonly styles = new Map<string, vscode.DecorationRenderOptions>([[MARKUP, { opacity: DIMMED_OPACITY }]]);
+  /** A decoration type per style and block, keyed `style#block`, made when first used. */
+  private readonly types = new Map<string, vscode.TextEditorDecorationType>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly snapshots = new Map<string, DecorationSnapshot>();
   private readonly drawn = new Map<string, Drawn>();
@@ -139,45 +154,90 @@ export class Decorations implements vscode.Disposable {
   }
 
   private draw(document: vscode.TextDocument, result: DocumentSpans): void {
-    const types = new Map<string, TypeInfo>(result.types.map((t) => [t.key, t]));
-    const byStyle = new Map<string, vscode.Range[]>();
-    const snapshot: DecorationSnapshot = { version: result.version, dimmed: this.dimmed, surfaces: [], markup: [] };
-    for (const span of result.spans) {
-      const info = span.type !== undefined ? types.get(span.type) : undefined;
-      const color = info ? solidColor(info.color, info.index) : undefined;
-      const key = this.style(color, span.depth > 0);
-      let ranges = byStyle.get(key);
-      if (!ranges) byStyle.set(key, (ranges = []));
-      ranges.push(span.contentRange);
-      snapshot.surfaces.push({ type: span.type, depth: span.depth, range: span.contentRange, color });
-      if (snapshot.dimmed) snapshot.markup.push(span.openRange, span.closeRange);
-    }
-    byStyle.set(MARKUP, snapshot.markup);
     const uri = document.uri.toString();
     const before = this.drawn.get(uri);
-    // The styles whose ranges VS Code already shows, moved by the edits since the last drawing.
+    // The edits since the last drawing, which VS Code applied to what it shows.
     const changes = before && before.version + (before.changes?.length ?? Infinity) === result.version ? before.changes : undefined;
-    const kept = new Set<string>();
-    if (before && changes) {
-      for (const key of [...this.styles.keys(), MARKUP]) {
-        if (movedAlike(before.ranges.get(key) ?? [], byStyle.get(key) ?? [], changes)) kept.add(key);
+    const blocks = this.blocks(result, before, changes);
+
+    const types = new Map<string, TypeInfo>(result.types.map((t) => [t.key, t]));
+    const byKey = new Map<string, vscode.Range[]>();
+    const add = (key: string, range: vscode.Range): void => {
+      const ranges = byKey.get(key);
+      if (ranges) ranges.push(range);
+      else byKey.set(key, [range]);
+    };
+    const snapshot: DecorationSnapshot = { version: result.version, dimmed: this.dimmed, surfaces: [], markup: [], sent: 0 };
+    let block = 0;
+    for (const span of result.spans) {
+      // Spans come in document order, so their blocks do too.
+      while (block < blocks.starts.length && blocks.starts[block]! <= span.contentRange.start.line) block++;
+      const info = span.type !== undefined ? types.get(span.type) : undefined;
+      const color = info ? solidColor(info.color, info.index) : undefined;
+      add(this.decorationType(this.style(color, span.depth > 0), block), span.contentRange);
+      snapshot.surfaces.push({ type: span.type, depth: span.depth, range: span.contentRange, color });
+      if (snapshot.dimmed) {
+        const markup = this.decorationType(MARKUP, block);
+        add(markup, span.openRange);
+        add(markup, span.closeRange);
+        snapshot.markup.push(span.openRange, span.closeRange);
       }
+    }
+    // The decoration types whose ranges VS Code already shows, moved by the edits since.
+    const kept = new Set<string>();
+    if (before && changes && blocks.moved) {
+      for (const key of this.types.keys()) if (movedAlike(before.ranges.get(key) ?? [], byKey.get(key) ?? [], changes)) kept.add(key);
     }
     const editors = new Set<vscode.TextEditor>();
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document !== document) continue;
       editors.add(editor);
       const shows = before?.editors.has(editor) === true;
-      // Styles this document no longer uses are cleared with an empty list.
-      for (const [key, style] of this.styles) if (!(shows && kept.has(key))) editor.setDecorations(style, byStyle.get(key) ?? []);
-      if (!(shows && kept.has(MARKUP))) editor.setDecorations(this.markupStyle, snapshot.markup);
+      // Types this document no longer uses are cleared with an empty list.
+      for (const [key, type] of this.types) {
+        if (shows && kept.has(key)) continue;
+        const ranges = byKey.get(key) ?? [];
+        editor.setDecorations(type, ranges);
+        snapshot.sent += ranges.length;
+      }
     }
-    this.drawn.set(uri, { version: result.version, ranges: byStyle, editors, changes: [] });
+    this.drawn.set(uri, { version: result.version, ranges: byKey, blocks: blocks.starts, editors, changes: [] });
     this.snapshots.set(uri, snapshot);
     this.changed.fire(document.uri);
   }
 
-  /** The decoration type for a colour (undefined: an undeclared type) and nesting, made once. */
+  /**
+   * The blocks to send a drawing in: those last drawn, moved with the edits since (so a span the
+   * edits did not touch stays in its block), or, when they are not known or a block has grown
+   * past four times its size, blocks made afresh (`moved` false: every block is sent again).
+   */
+  private blocks(result: DocumentSpans, before: Drawn | undefined, changes: Drawn['changes']): { starts: readonly number[]; moved: boolean } {
+    if (before && changes) {
+      const starts = before.blocks.map((line) => movedLine(line, changes));
+      let largest = 0;
+      let count = 0;
+      let block = 0;
+      for (const span of result.spans) {
+        const line = span.contentRange.start.line;
+        if (block < starts.length && starts[block]! <= line) {
+          while (block < starts.length && starts[block]! <= line) block++;
+          count = 0;
+        }
+        largest = Math.max(largest, ++count);
+      }
+      if (largest <= 4 * SPANS_PER_BLOCK) return { starts, moved: true };
+    }
+    return { starts: blockStarts(result.spans.map((span) => span.contentRange.start.line), SPANS_PER_BLOCK), moved: false };
+  }
+
+  /** The decoration type of a style in a block, made once. */
+  private decorationType(style: string, block: number): string {
+    const key = `${style}#${block}`;
+    if (!this.types.has(key)) this.types.set(key, vscode.window.createTextEditorDecorationType(this.styles.get(style)!));
+    return key;
+  }
+
+  /** The style of a colour (undefined: an undeclared type) and nesting, its look set once. */
   private style(color: string | undefined, nested: boolean): string {
     const key = `${color ?? 'unknown'}/${nested ? 1 : 0}`;
     if (this.styles.has(key)) return key;
@@ -195,14 +255,13 @@ export class Decorations implements vscode.Disposable {
         ...(nested ? { borderStyle: 'none none solid none', borderWidth: '0 0 2px 0', borderColor: color } : {}),
       };
     }
-    this.styles.set(key, vscode.window.createTextEditorDecorationType({ ...options, rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed }));
+    this.styles.set(key, { ...options, rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed });
     return key;
   }
 
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
-    for (const style of this.styles.values()) style.dispose();
-    this.markupStyle.dispose();
+    for (const type of this.types.values()) type.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

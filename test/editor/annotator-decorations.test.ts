@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { closeAllEditors, waitFor } from './harness';
-import { type Api, api, cleanScreenshot, decorated, openCorpusDocument, positionOf, seedDocument, undo } from './support';
+import { type Api, api, cleanScreenshot, decorated, openCorpusDocument, positionOf, removeCorpusFile, seedDocument, undo, writeCorpusFile } from './support';
 
 describe('Annotator: decorations', () => {
   after(async () => {
@@ -107,6 +107,44 @@ describe('Annotator: decorations', () => {
     for (let i = 0; i < edits.length; i++) await vscode.commands.executeCommand('undo');
     await waitFor('every edit undone', () => document.getText() === before, 5_000);
     assert.equal((await decorated(document)).surfaces.length, count);
+  });
+
+  it('sends a long document in blocks: a letter in a label sends one block again, other edits none', async () => {
+    // The seed document's body 40 times over: some 3,500 spans, in blocks of about 1,000.
+    const seed = (await vscode.workspace.openTextDocument(seedDocument())).getText();
+    const body = seed.slice(seed.indexOf('\n---\n', 4) + 5);
+    const uri = writeCorpusFile('long.txt', body.repeat(40));
+    try {
+      const editor = await openCorpusDocument(uri);
+      const document = editor.document;
+      const before = document.getText();
+      const first = await decorated(document);
+      const spans = first.surfaces.length;
+      assert.ok(spans > 3000, `${spans} spans`);
+      assert.equal(first.sent, 3 * spans, 'a first drawing sends every surface, `[` and `]{...}`');
+
+      // In the middle of the document: the span's colour changes in one block of its old and new style.
+      const at = positionOf(document, ']{PER', 5, 60);
+      await editor.edit((b) => b.insert(at, 'X'));
+      const label = await decorated(document);
+      const recoloured = label.surfaces.find((s) => s.type === 'PERX');
+      assert.ok(recoloured && recoloured.color === undefined, 'the span of the unknown type PERX');
+      assert.ok(label.sent > 0 && label.sent < spans, `a letter in a label sent ${label.sent} ranges of ${3 * spans}`);
+      editor.revealRange(new vscode.Range(at.line, 0, at.line, 0), vscode.TextEditorRevealType.InCenter);
+      await cleanScreenshot('decorations-blocks');
+
+      // VS Code moves what it shows with the text: these send nothing.
+      await editor.edit((b) => b.insert(positionOf(document, 'قال المتحدث', 3, 7), 'ب'));
+      assert.equal((await decorated(document)).sent, 0, 'a letter between spans');
+      await editor.edit((b) => b.insert(positionOf(document, 'انخفضت بعد', 0, 2), '\n'));
+      assert.equal((await decorated(document)).sent, 0, 'a line break');
+      for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('undo');
+      await waitFor('every edit undone', () => document.getText() === before, 5_000);
+      assert.equal((await decorated(document)).surfaces.length, spans);
+    } finally {
+      await closeAllEditors();
+      removeCorpusFile(uri);
+    }
   });
 
   it('"Toggle Markup Dimming" turns the dimming off and on again', async () => {

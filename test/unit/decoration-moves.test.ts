@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { type ContentChange, type PlaceRange, movedAlike } from '../../client/src/decorationMoves';
+import fc from 'fast-check';
+import { type ContentChange, type PlaceRange, blockStarts, movedAlike, movedLine } from '../../client/src/decorationMoves';
+import { LineIndex } from '../../server/src/core/text';
 
 const range = (line: number, start: number, endLine: number, end: number): PlaceRange => ({ start: { line, character: start }, end: { line: endLine, character: end } });
 const on = (line: number, start: number, end: number): PlaceRange => range(line, start, line, end);
@@ -38,5 +40,59 @@ describe('decorations moved by VS Code with the text', () => {
   it('ranges added or removed: a redraw', () => {
     assert.equal(movedAlike(drawn, drawn.slice(1), [[insert(1, 0, 'x')]]), false);
     assert.equal(movedAlike([], [], [[insert(1, 0, 'x')]]), true);
+  });
+});
+
+describe('blocks of decorations moved by VS Code with the text', () => {
+  it('a line the edits do not reach moves as its text does', () => {
+    const text = fc.array(fc.constantFrom('a', 'ب', ' ', '\n', '\r\n', '\r'), { maxLength: 40 }).map((c) => c.join(''));
+    const edit = fc.record({ at: fc.nat(), removed: fc.nat({ max: 8 }), inserted: fc.constantFrom('', 'x', '\n', 'a\nb', '\r\n\r\n', 'ب') });
+    let moved = 0;
+    fc.assert(
+      fc.property(text, fc.array(edit, { minLength: 1, maxLength: 3 }), fc.nat(), (initial, edits, pick) => {
+        let current = initial;
+        const lines = new LineIndex(initial);
+        const line = pick % lines.starts.length;
+        // Where the line's first character is, followed through the edits (undefined: an edit reached it).
+        let offset: number | undefined = lines.starts[line]!;
+        const changes: ContentChange[][] = [];
+        for (const { at, removed, inserted } of edits) {
+          const index = new LineIndex(current);
+          const start = at % (current.length + 1);
+          const end = Math.min(current.length, start + removed);
+          // VS Code never places an edit between the two characters of a CRLF.
+          const insideCrlf = (at: number): boolean => current[at - 1] === '\r' && current[at] === '\n';
+          if (insideCrlf(start) || insideCrlf(end)) return;
+          changes.push([change({ start: index.position(start), end: index.position(end) }, inserted)]);
+          if (offset !== undefined && offset < start) {
+            // Before the edit: it stays.
+          } else if (offset !== undefined && offset > end) offset += inserted.length - (end - start);
+          else offset = undefined;
+          current = current.slice(0, start) + inserted + current.slice(end);
+          // A CR and an LF the edit brought together are one line break: not this test's case.
+          if (insideCrlf(start) || insideCrlf(start + inserted.length)) return;
+        }
+        if (offset === undefined) return;
+        const after = new LineIndex(current);
+        if (after.position(offset).character !== 0) return;
+        moved++;
+        assert.equal(movedLine(line, changes), after.position(offset).line);
+      }),
+      { seed: 20261124, numRuns: 2000 },
+    );
+    assert.ok(moved > 500, `${moved} lines followed`);
+  });
+
+  it('lines an edit took out go to where its text ends, so the blocks stay in order', () => {
+    // From line 2 to line 4 replaced by text of two lines: line 4 is gone into line 3, line 5 is line 4.
+    const changes = [[change(range(2, 1, 4, 2), 'x\ny')]];
+    assert.deepEqual([1, 2, 3, 4, 5, 9].map((line) => movedLine(line, changes)), [1, 2, 3, 3, 4, 8]);
+  });
+
+  it('a block starts every so many spans, never between two spans of one line', () => {
+    assert.deepEqual(blockStarts([0, 0, 1, 1, 1, 2, 5, 5, 6], 2), [1, 2, 6]);
+    assert.deepEqual(blockStarts([0, 0, 0, 0, 0], 2), []);
+    assert.deepEqual(blockStarts([], 2), []);
+    assert.deepEqual(blockStarts([0, 1, 2, 3, 4, 5, 6], 3), [3, 6]);
   });
 });
