@@ -31,9 +31,10 @@ import { matchingKey } from '../server/src/core/arabic';
 import { type CorpusConfig, loadConfig } from '../server/src/core/config';
 import { CorpusIndex } from '../server/src/core/corpusIndex';
 import { diagnoseDocument } from '../server/src/core/diagnostics';
-import { findMissedMentions } from '../server/src/core/missedMentions';
+import { MissedMentionCache, findMissedMentions } from '../server/src/core/missedMentions';
 import type { ParsedDocument } from '../server/src/core/model';
 import { parse } from '../server/src/core/parser';
+import { reparse } from '../server/src/core/reparse';
 import { LineIndex } from '../server/src/core/text';
 import { ExportRequest, SPAN_FIELDS, SpansRequest, type SpansResult } from '../server/src/protocol';
 import { NEWSFANE, ROOT, type Source, bigDocument, corpusDocuments, newsfaneSource, seedSource, writeCorpus } from './corpora';
@@ -172,15 +173,19 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
     problems = diagnoseDocument(doc, { docId: 'big', index }).length;
   });
   const full = median(all);
-  // A letter typed in the text between spans: the parse is new, the mentions only move.
+  // A letter typed in the text between spans, taken as the server takes it: the edited line
+  // parsed again, the mentions only moved, the other lines' missed-mention answers kept.
   const place = typingPlaces(parse(big), 1)[0] ?? 0;
   const edited = [big, `${big.slice(0, place)}ب${big.slice(place)}`];
   let round = 0;
+  let last = parse(big);
+  const missedMentions = new MissedMentionCache();
+  diagnoseDocument(last, { docId: 'big', index, missedMentions });
   const keystroke = median(
     timings(runs, () => {
-      const doc = parse(edited[round++ % 2]!);
-      index.update('big', doc);
-      diagnoseDocument(doc, { docId: 'big', index });
+      last = reparse(last, edited[++round % 2]!);
+      index.update('big', last);
+      diagnoseDocument(last, { docId: 'big', index, missedMentions });
     }),
   );
   const mb = bytes.length / MB;
@@ -198,7 +203,7 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
   row(source, '1', 'parse + index + diagnose, median', '< 50 ms', ms(full), full < 50, `${(full / base).toFixed(1)}x`, `${problems} problems`);
   row(source, '1', 'parse + index + diagnose against the baseline', '< 4x', `${(full / base).toFixed(1)}x`, full / base < 4);
   record(source, 'keystrokeMs', keystroke);
-  row(source, '1', 'after a letter typed between spans: parse + re-index + diagnose, median', '', ms(keystroke), undefined, `${(keystroke / base).toFixed(1)}x`);
+  row(source, '1', 'after a letter typed between spans, as the server takes it: the edited line parsed again, re-index, diagnose, median', '', ms(keystroke), undefined, `${(keystroke / base).toFixed(1)}x`);
 }
 
 // --- 2 and 5. the server on the 1 MB document ----------------------------------------------------
