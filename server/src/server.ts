@@ -28,7 +28,7 @@ import { ActionKind, CorpusDocumentRequest, ExportRequest, LinkEditRequest, Ment
 import { codeActions } from './service/codeActions';
 import { completion } from './service/completion';
 import { linkEdit, mentions, spans, statistics, wordAt } from './service/corpusRequests';
-import { configDiagnostics, coreDiagnostics, toLspDiagnostics } from './service/diagnostics';
+import { configDiagnostics, coreDiagnostics, diagnosticReportId, toLspDiagnostics } from './service/diagnostics';
 import { chooseEncoding, updateDocument } from './service/encoding';
 import { exportCorpusRequest } from './service/exportRequest';
 import { hover } from './service/hover';
@@ -332,7 +332,11 @@ export function startServer(connection: Connection): void {
 
   // URIs are canonicalized on the way in, so every spelling of a file meets the same state.
   const doc = (params: { textDocument: { uri: string } }): string => canonicalUri(params.textDocument.uri);
-  connection.languages.diagnostics.on((params) => ({ kind: DocumentDiagnosticReportKind.Full, items: isConfigUri(doc(params)) ? [] : diagnosticsOf(doc(params)) }));
+  connection.languages.diagnostics.on((params) => {
+    const items = isConfigUri(doc(params)) ? [] : diagnosticsOf(doc(params));
+    const resultId = diagnosticReportId(items);
+    return params.previousResultId === resultId ? { kind: DocumentDiagnosticReportKind.Unchanged, resultId } : { kind: DocumentDiagnosticReportKind.Full, resultId, items };
+  });
   connection.onHover((params) => guard('hover', null, () => hover(workspace, doc(params), params.position)));
   connection.onDefinition((params) => guard('definition', null, () => definition(workspace, doc(params), params.position)));
   connection.onReferences((params, token) => guard('references', [], () => references(workspace, doc(params), params.position, params.context.includeDeclaration, token)));

@@ -172,10 +172,23 @@ describe('language server (a real LSP client over streams)', function () {
         const report = await pulling.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
         assert.equal(report.kind, 'full');
         assert.deepEqual((report as { items: Diagnostic[] }).items.map((d) => d.code).sort(), ['conflicting-type', 'type-mismatch']);
+        // Pulled again with the id of what it shows, nothing changed: "unchanged", no items.
+        const resultId = (report as { resultId?: string }).resultId;
+        assert.ok(resultId);
+        const again = await pulling.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri }, previousResultId: resultId });
+        assert.deepEqual(again, { kind: 'unchanged', resultId });
+        const other = await pulling.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri }, previousResultId: 'an-older-id' });
+        assert.equal(other.kind, 'full');
         const before = pulling.pullRefreshes;
         await pulling.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'x' }]);
         await pulling.until(() => pulling.pullRefreshes > before, 'a diagnostic refresh request');
         assert.equal(pulling.diagnostics.has(uri), false, 'nothing pushed to a pulling client');
+        // The edit moved nothing of what was reported, but the line is new: same content, same id.
+        const edited = await pulling.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri }, previousResultId: resultId });
+        assert.equal(edited.kind, 'unchanged');
+        await pulling.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'و' }]);
+        const moved = await pulling.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri }, previousResultId: resultId });
+        assert.equal(moved.kind, 'full', 'an edit before the problems moves them');
       } finally {
         await pulling.stop();
       }

@@ -56,3 +56,21 @@ export function configDiagnostics(workspace: Workspace, state: CorpusState, file
     .filter((p: ConfigProblem) => p.file === file)
     .map((p) => ({ range: toRange(mapper, p.range), severity: toSeverity(p.severity), code: p.code, source: SOURCE, message: p.message }));
 }
+
+/**
+ * An id for a pulled diagnostic report, from its content: a client that pulls again with the id
+ * of what it shows gets "unchanged" and leaves its 1,000 markers alone. VS Code pulls every open
+ * document again after each cross-document refresh, and most of those reports are the same.
+ */
+export function diagnosticReportId(items: readonly LspDiagnostic[]): string {
+  const text = JSON.stringify(items);
+  // Two 32-bit FNV-1a hashes of different seeds, and the length: a collision would leave stale markers, so make it unlikely.
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return `${text.length.toString(36)}-${(a >>> 0).toString(36)}-${(b >>> 0).toString(36)}`;
+}
