@@ -29,6 +29,7 @@ export interface ContentChange {
  */
 export function movedAlike(before: readonly PlaceRange[], after: readonly PlaceRange[], changes: readonly (readonly ContentChange[])[]): boolean {
   if (before.length !== after.length) return false;
+  if (before.length === 0) return true;
   const edits = changes.flat().map((c) => {
     const lines = c.text.split(/\r\n|\r|\n/);
     // Where the text put in ends.

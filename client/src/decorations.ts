@@ -14,7 +14,6 @@
  */
 
 import * as vscode from 'vscode';
-import type { TypeInfo } from '../../server/src/protocol';
 import { solidColor, withAlpha } from './colors';
 import { blockStarts, movedAlike, movedLine } from './decorationMoves';
 import { type DocumentSpans, type SpanStore, isAnnotated } from './spans';
@@ -68,7 +67,8 @@ export class Decorations implements vscode.Disposable {
   /** A decoration type per style and block, keyed `style#block`, made when first used. */
   private readonly types = new Map<string, vscode.TextEditorDecorationType>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly snapshots = new Map<string, DecorationSnapshot>();
+  /** What each document's last drawing was made from; its snapshot is made when asked for. */
+  private readonly snapshots = new Map<string, () => DecorationSnapshot>();
   private readonly drawn = new Map<string, Drawn>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -106,7 +106,7 @@ export class Decorations implements vscode.Disposable {
 
   /** The last decorations drawn for a document. */
   snapshot(uri: vscode.Uri): DecorationSnapshot | undefined {
-    return this.snapshots.get(uri.toString());
+    return this.snapshots.get(uri.toString())?.();
   }
 
   get dimmed(): boolean {
@@ -160,27 +160,42 @@ export class Decorations implements vscode.Disposable {
     const changes = before && before.version + (before.changes?.length ?? Infinity) === result.version ? before.changes : undefined;
     const blocks = this.blocks(result, before, changes);
 
-    const types = new Map<string, TypeInfo>(result.types.map((t) => [t.key, t]));
+    // A span's style by its type, and a style's key in each block, worked out once per drawing.
+    const styleOfType = new Map<string | undefined, { color: string | undefined; top: string; nested: string }>();
+    const styleOf = (type: string | undefined): { color: string | undefined; top: string; nested: string } => {
+      let known = styleOfType.get(type);
+      if (!known) {
+        const info = type !== undefined ? result.types.find((t) => t.key === type) : undefined;
+        const color = info ? solidColor(info.color, info.index) : undefined;
+        styleOfType.set(type, (known = { color, top: this.style(color, false), nested: this.style(color, true) }));
+      }
+      return known;
+    };
     const byKey = new Map<string, vscode.Range[]>();
     const add = (key: string, range: vscode.Range): void => {
       const ranges = byKey.get(key);
       if (ranges) ranges.push(range);
       else byKey.set(key, [range]);
     };
-    const snapshot: DecorationSnapshot = { version: result.version, dimmed: this.dimmed, surfaces: [], markup: [], sent: 0 };
+    const dimmed = this.dimmed;
     let block = 0;
+    let keyInBlock = new Map<string, string>();
     for (const span of result.spans) {
       // Spans come in document order, so their blocks do too.
-      while (block < blocks.starts.length && blocks.starts[block]! <= span.contentRange.start.line) block++;
-      const info = span.type !== undefined ? types.get(span.type) : undefined;
-      const color = info ? solidColor(info.color, info.index) : undefined;
-      add(this.decorationType(this.style(color, span.depth > 0), block), span.contentRange);
-      snapshot.surfaces.push({ type: span.type, depth: span.depth, range: span.contentRange, color });
-      if (snapshot.dimmed) {
-        const markup = this.decorationType(MARKUP, block);
+      while (block < blocks.starts.length && blocks.starts[block]! <= span.contentRange.start.line) {
+        block++;
+        keyInBlock = new Map();
+      }
+      const style = styleOf(span.type);
+      const styleKey = span.depth > 0 ? style.nested : style.top;
+      let key = keyInBlock.get(styleKey);
+      if (key === undefined) keyInBlock.set(styleKey, (key = this.decorationType(styleKey, block)));
+      add(key, span.contentRange);
+      if (dimmed) {
+        let markup = keyInBlock.get(MARKUP);
+        if (markup === undefined) keyInBlock.set(MARKUP, (markup = this.decorationType(MARKUP, block)));
         add(markup, span.openRange);
         add(markup, span.closeRange);
-        snapshot.markup.push(span.openRange, span.closeRange);
       }
     }
     // The decoration types whose ranges VS Code already shows, moved by the edits since.
@@ -189,6 +204,7 @@ export class Decorations implements vscode.Disposable {
       for (const key of this.types.keys()) if (movedAlike(before.ranges.get(key) ?? [], byKey.get(key) ?? [], changes)) kept.add(key);
     }
     const editors = new Set<vscode.TextEditor>();
+    let sent = 0;
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document !== document) continue;
       editors.add(editor);
@@ -198,11 +214,18 @@ export class Decorations implements vscode.Disposable {
         if (shows && kept.has(key)) continue;
         const ranges = byKey.get(key) ?? [];
         editor.setDecorations(type, ranges);
-        snapshot.sent += ranges.length;
+        sent += ranges.length;
       }
     }
     this.drawn.set(uri, { version: result.version, ranges: byKey, blocks: blocks.starts, editors, changes: [] });
-    this.snapshots.set(uri, snapshot);
+    // Made only when asked for (tests, other extensions): 20,000 spans are 60,000 ranges to list.
+    this.snapshots.set(uri, () => ({
+      version: result.version,
+      dimmed,
+      surfaces: result.spans.map((span) => ({ type: span.type, depth: span.depth, range: span.contentRange, color: styleOf(span.type).color })),
+      markup: dimmed ? result.spans.flatMap((span) => [span.openRange, span.closeRange]) : [],
+      sent,
+    }));
     this.changed.fire(document.uri);
   }
 
