@@ -67,8 +67,7 @@ export class Decorations implements vscode.Disposable {
   /** A decoration type per style and block, keyed `style#block`, made when first used. */
   private readonly types = new Map<string, vscode.TextEditorDecorationType>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** What each document's last drawing was made from; its snapshot is made when asked for. */
-  private readonly snapshots = new Map<string, () => DecorationSnapshot>();
+  private readonly snapshots = new Map<string, DecorationSnapshot>();
   private readonly drawn = new Map<string, Drawn>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -106,7 +105,7 @@ export class Decorations implements vscode.Disposable {
 
   /** The last decorations drawn for a document. */
   snapshot(uri: vscode.Uri): DecorationSnapshot | undefined {
-    return this.snapshots.get(uri.toString())?.();
+    return this.snapshots.get(uri.toString());
   }
 
   get dimmed(): boolean {
@@ -218,14 +217,7 @@ export class Decorations implements vscode.Disposable {
       }
     }
     this.drawn.set(uri, { version: result.version, ranges: byKey, blocks: blocks.starts, editors, changes: [] });
-    // Made only when asked for (tests, other extensions): 20,000 spans are 60,000 ranges to list.
-    this.snapshots.set(uri, () => ({
-      version: result.version,
-      dimmed,
-      surfaces: result.spans.map((span) => ({ type: span.type, depth: span.depth, range: span.contentRange, color: styleOf(span.type).color })),
-      markup: dimmed ? result.spans.flatMap((span) => [span.openRange, span.closeRange]) : [],
-      sent,
-    }));
+    this.snapshots.set(uri, new DrawnSnapshot(result, dimmed, sent, (type) => styleOf(type).color));
     this.changed.fire(document.uri);
   }
 
@@ -286,6 +278,34 @@ export class Decorations implements vscode.Disposable {
     for (const timer of this.timers.values()) clearTimeout(timer);
     for (const type of this.types.values()) type.dispose();
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+/**
+ * A drawing's snapshot. Its lists are made when first read (tests, other extensions): for 20,000
+ * spans they are 60,000 ranges, and a drawing after a keystroke takes a few ms without them.
+ */
+class DrawnSnapshot implements DecorationSnapshot {
+  private surfaceList: DecorationSnapshot['surfaces'] | undefined;
+  private markupList: vscode.Range[] | undefined;
+
+  constructor(
+    private readonly result: DocumentSpans,
+    readonly dimmed: boolean,
+    readonly sent: number,
+    private readonly colorOf: (type: string | undefined) => string | undefined,
+  ) {}
+
+  get version(): number {
+    return this.result.version;
+  }
+
+  get surfaces(): DecorationSnapshot['surfaces'] {
+    return (this.surfaceList ??= this.result.spans.map((span) => ({ type: span.type, depth: span.depth, range: span.contentRange, color: this.colorOf(span.type) })));
+  }
+
+  get markup(): vscode.Range[] {
+    return (this.markupList ??= this.dimmed ? this.result.spans.flatMap((span) => [span.openRange, span.closeRange]) : []);
   }
 }
 

@@ -103,8 +103,9 @@ class Draws implements vscode.Disposable {
     const key = uri.toString();
     this.subscription = a.onDidDecorate((drawn) => {
       if (drawn.toString() !== key) return;
+      const at = performance.now();
       const snapshot = a.decorations(drawn);
-      if (snapshot) this.seen.push({ version: snapshot.version, at: performance.now() });
+      if (snapshot) this.seen.push({ version: snapshot.version, at });
       this.wake();
     });
   }
