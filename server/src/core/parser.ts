@@ -82,6 +82,7 @@ export function parse(source: string): ParsedDocument {
   return doc;
 }
 
+/** Problems in the order a reader meets them: by start, then by end. */
 export function bySourceOrder(a: SyntaxProblem, b: SyntaxProblem): number {
   return a.range.start - b.range.start || a.range.end - b.range.end;
 }
