@@ -39,6 +39,7 @@ import { LineIndex } from '../server/src/core/text';
 import { ExportRequest, SPAN_FIELDS, SpansRequest, type SpansResult } from '../server/src/protocol';
 import { NEWSFANE, ROOT, type Source, bigDocument, corpusDocuments, newsfaneSource, seedSource, writeCorpus } from './corpora';
 import { BenchClient, uriOf } from './lsp';
+import type { EditorBenchFigures } from '../test/editor/decorations.bench';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -315,27 +316,8 @@ async function timeRequests<T>(client: BenchClient, items: T[], request: (item: 
 /** Where the editor suite installs code-server (scripts/test-vscode.mjs). */
 const CODE_SERVER = path.join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
 
-/** What test/editor/decorations.bench.ts writes (EditorBenchFigures there). */
-interface EditorFigures {
-  document: { bytes: number; lines: number; spans: number };
-  pauseMs: number;
-  firstDecorationsMs: number;
-  edits: EditorEdit[];
-  otherRequests: Record<string, { count: number; medianMs: number }>;
-}
-
-/** One edit's timings (EditTiming there); the request fields only when a spans request was sent. */
-interface EditorEdit {
-  kind: 'plain' | 'label' | 'line';
-  workbenchBeforeMs: number;
-  editMs: number;
-  requestSentMs?: number;
-  requestMs?: number;
-  requests: number;
-  afterResponseMs?: number;
-  drawnMs: number;
-  workbenchMs: number;
-}
+/** One edit's timings, as test/editor/decorations.bench.ts writes them. */
+type EditorEdit = EditorBenchFigures['edits'][number];
 
 /**
  * Target 5 whole: the corpus of the 1 MB document opened in the editor suite's workbench; a
@@ -357,7 +339,7 @@ function editorRows(source: Source, folder: string, tmp: string): void {
     row(source, '5', what, '< 100 ms', `failed (launcher exit ${run.status ?? run.signal})`, false);
     return;
   }
-  const figures = JSON.parse(fs.readFileSync(output, 'utf8')) as EditorFigures;
+  const figures = JSON.parse(fs.readFileSync(output, 'utf8')) as EditorBenchFigures;
   record(source, 'editorFirstDecorationsMs', figures.firstDecorationsMs);
   row(source, '5', 'first decorations after opening the 1 MB document in VS Code', '', ms(figures.firstDecorationsMs), undefined, '', `${figures.document.spans} spans`);
   const symbols = figures.otherRequests['textDocument/documentSymbol'];
