@@ -11,7 +11,7 @@ import { matchingKey, matchingKeyWithOffsets } from './arabic';
 import type { CorpusConfig } from './config';
 import { type CorpusIndex, type KnownSurface, hasSignature, signatureTable, tokenBounds, tokenSignature, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
-import { floorIndex, isLineBreak, plainRangeToSource } from './text';
+import { bodyStartOf, floorIndex, isLineBreak, plainRangeToSource } from './text';
 
 /** One unannotated occurrence of a known surface in the plain text. */
 export interface Occurrence {
@@ -195,7 +195,7 @@ function answersByLine(doc: ParsedDocument, occurrences: readonly Occurrence[]):
 function forEachLine(doc: ParsedDocument, each: (line: string, plainStart: number, plainEnd: number) => void): void {
   const { plainText: plain, source } = doc;
   let p = 0;
-  let s = doc.frontMatter ? doc.frontMatter.range.end : doc.bom ? 1 : 0;
+  let s = bodyStartOf(doc);
   // A line ends at \n, \r\n or \r; without any \r, indexOf finds line ends fastest.
   const crlf = source.includes('\r');
   for (;;) {

@@ -10,7 +10,7 @@
 
 import type { Attribute, OffsetMap, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
 import { bySourceOrder, parse, parseLines } from './parser';
-import { CodePointCounter, floorIndex, isLineBreak, sourceToPlain } from './text';
+import { CodePointCounter, bodyStartOf, floorIndex, isLineBreak, sourceToPlain } from './text';
 
 /** `parse(source)`, reusing what the previous parse of the same document found on the lines the edit left alone. */
 export function reparse(previous: ParsedDocument, source: string): ParsedDocument {
@@ -93,10 +93,6 @@ function bodyUnchangedBefore(previous: ParsedDocument, from: number): boolean {
   // `from` follows a line break: past the front matter, it is past its closing line's break.
   if (previous.frontMatter) return from >= previous.frontMatter.range.end;
   return from > textStart && !previous.source.startsWith('---', textStart);
-}
-
-function bodyStartOf(doc: ParsedDocument): number {
-  return doc.frontMatter ? doc.frontMatter.range.end : doc.bom ? 1 : 0;
 }
 
 /** Length of the common start of two strings. */

@@ -45,6 +45,11 @@ export function sourceToPlain(map: OffsetMap, sourceOffset: number): number {
   return plainStart + Math.max(0, Math.min(sourceOffset - runStart, runLength));
 }
 
+/** Source offset where a parsed document's body starts: past its BOM and front matter. */
+export function bodyStartOf(doc: ParsedDocument): number {
+  return doc.frontMatter ? doc.frontMatter.range.end : doc.bom ? 1 : 0;
+}
+
 /** Source range of a plain-text range. */
 export function plainRangeToSource(doc: ParsedDocument, start: number, end: number): { start: number; end: number } {
   const s = plainToSource(doc.offsets, start);
