@@ -523,6 +523,11 @@ describe('language server (a real LSP client over streams)', function () {
       assert.deepEqual(stats!.document, { uri: aUri, spans: 6, byType: { PER: 1, ORG: 3, GPE: 2 } });
       const locations = await client.connection.sendRequest(MentionsRequest, { uri: aUri, id: 'iraq' });
       assert.deepEqual(locations.map((l) => path.basename(l.uri)), ['a.txt', 'a.txt', 'b.txt']);
+      // An unlinked surface by its key: the linked mentions of the same words are not among them.
+      const surface = stats!.types.find((t) => t.type === 'ORG')!.surfaces[0]!;
+      const unlinked = await client.connection.sendRequest(MentionsRequest, { uri: aUri, key: surface.key, type: 'ORG' });
+      assert.deepEqual(unlinked.map((l) => [path.basename(l.uri), l.range.start, l.preview!.text.slice(l.preview!.start, l.preview!.end)]), [['a.txt', positionOf(aText, '[[الأمم المتحدة]', 1), 'الأمم المتحدة في العراق']]);
+      assert.deepEqual(await client.connection.sendRequest(MentionsRequest, { uri: aUri, key: surface.key, type: 'PER' }), []);
     });
   });
 

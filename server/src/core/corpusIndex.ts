@@ -196,17 +196,24 @@ class MentionGroups {
   /** The mentions of a name, document by document, each document's in order. */
   mentions(name: string): Mention[] {
     const out: Mention[] = [];
-    for (const docId of this.byName.get(name)?.keys() ?? []) {
-      const all = this.mentionsIn(docId);
-      if (all.length > SCANNED_MENTIONS) {
-        for (const mention of this.listsOf(all).get(name) ?? []) out.push(mention);
-        continue;
-      }
-      // One property read per kind of name, not a call per mention: this loop runs over every
-      // mention of every document that names it (600,000 for a frequent entity).
-      const field = this.field;
-      for (const mention of all) if (mention[field] === name) out.push(mention);
+    for (const docId of this.byName.get(name)?.keys() ?? []) this.pick(name, docId, out);
+    return out;
+  }
+  /** The same by document, the documents in the order of their ids (as lists of places show them). */
+  *byDocument(name: string): Generator<[string, Mention[]]> {
+    for (const docId of [...(this.byName.get(name)?.keys() ?? [])].sort()) yield [docId, this.pick(name, docId, [])];
+  }
+  /** Appends a document's mentions of a name to `out`, in order. */
+  private pick(name: string, docId: string, out: Mention[]): Mention[] {
+    const all = this.mentionsIn(docId);
+    if (all.length > SCANNED_MENTIONS) {
+      for (const mention of this.listsOf(all).get(name) ?? []) out.push(mention);
+      return out;
     }
+    // One property read per kind of name, not a call per mention: this loop runs over every
+    // mention of every document that names it (600,000 for a frequent entity).
+    const field = this.field;
+    for (const mention of all) if (mention[field] === name) out.push(mention);
     return out;
   }
   count(name: string): number {
@@ -453,6 +460,13 @@ export class CorpusIndex {
   }
   mentionsOfType(type: string): Iterable<Mention> {
     return this.byType.mentions(type);
+  }
+  /**
+   * The mentions of a type, an entity or a surface key by document, the documents in the order of
+   * their ids: what lists of places show, with no list of all the mentions to regroup.
+   */
+  mentionsByDocument(of: { type: string } | { id: string } | { key: string }): Iterable<[string, Mention[]]> {
+    return 'type' in of ? this.byType.byDocument(of.type) : 'id' in of ? this.byId.byDocument(of.id) : this.byKey.byDocument(of.key);
   }
   countOfEntity(id: string): number {
     return this.byId.count(id);

@@ -136,13 +136,13 @@ export function mentions(workspace: Workspace, params: MentionsParams, token?: C
   const state = workspace.corpusAt(params.uri) ?? workspace.corpusOfConfigFile(params.uri)?.state;
   if (!state) return [];
   syncCorpus(workspace, state);
-  let found: Iterable<Mention>;
-  if (params.id !== undefined) found = state.index.mentionsOfEntity(params.id);
+  let found: Iterable<[string, Mention[]]>;
+  if (params.id !== undefined) found = state.index.mentionsByDocument({ id: params.id });
   else if (params.key !== undefined) {
-    const key = params.key;
     const type = params.type;
-    found = [...state.index.mentionsOfKey(key)].filter((m) => m.id === undefined && (type === undefined || m.type === type));
-  } else if (params.type !== undefined) found = state.index.mentionsOfType(params.type);
+    const unlinked = (m: Mention): boolean => m.id === undefined && (type === undefined || m.type === type);
+    found = [...state.index.mentionsByDocument({ key: params.key })].map(([docId, mentions]): [string, Mention[]] => [docId, mentions.filter(unlinked)]);
+  } else if (params.type !== undefined) found = state.index.mentionsByDocument({ type: params.type });
   else return [];
   return mentionLocations(workspace, state, found, token, true);
 }

@@ -143,7 +143,8 @@ export function workspaceSymbols(workspace: Workspace, query: string, token?: Ca
       if (token?.isCancellationRequested) return out;
       if (!surfaceKey.toLowerCase().includes(key)) continue;
       const mentions = [...state.index.mentionsOfKey(surfaceKey)];
-      const first = mentionLocations(workspace, state, mentions.slice(0, 1))[0];
+      const head = mentions[0];
+      const first = head && mentionLocations(workspace, state, [[head.docId, [head]]])[0];
       if (!first) continue;
       const types = [...new Set(mentions.map((m) => m.type).filter(Boolean))].join('/');
       out.push({ name: mentions[0]!.text, containerName: `${types} · ${mentions.length}×`, kind: kindOfType(state.config, mentions[0]!.type), location: first });
