@@ -20,6 +20,7 @@ import { IMPORT_FORMATS, type ImportFormat, type ImportOptions, importDocuments,
 import type { SourceFile } from '../../server/src/core/import';
 import { safeName } from '../../server/src/core/import/model';
 import type { ParsedDocument } from '../../server/src/core/model';
+import { parseFrontMatter } from '../../server/src/core/frontMatter';
 import { parse } from '../../server/src/core/parser';
 import { tokenize } from '../../server/src/core/tokenizer';
 import { plainRangeToSource, plainToSource, sourceToPlain } from '../../server/src/core/text';
@@ -229,6 +230,30 @@ function escapeAll(source: string): { fixed: string; doc: ParsedDocument; after:
 const wellFormed = docArbitrary({ broken: false, typed: false, frontMatter: true, maxDepth: 4, maxLines: 4 });
 const broken = docArbitrary({ broken: true, typed: false, frontMatter: true, maxDepth: 4, maxLines: 4 });
 
+/**
+ * Front matter lines near and inside the shape the simple reader takes (`key: word` or `key:
+ * [word, ...]`): words YAML reads as other than strings, indicators, odd spacing, CRs, comments,
+ * block lists, repeated keys.
+ */
+const frontMatterText: fc.Arbitrary<string> = (() => {
+  // Mostly the simple shape, so the simple reader reads a good share; the rest goes to the library.
+  const mostly = <T>(usual: fc.Arbitrary<T>, odd: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ weight: 5, arbitrary: usual }, { weight: 1, arbitrary: odd });
+  const key = mostly(fc.constantFrom('id', 'labels', 'status', 'a-b', '_x', 'Labels'), fc.constantFrom('true', '__proto__', 'constructor', 'x y', '1', 'مفتاح', ''));
+  const word = mostly(
+    fc.constantFrom('security', 'حرب', 'أمن_قومي', 'a b', 'v1.2', 'x-', 'e1', 'nul', 'é', 'ﻻ', 'y', 'no', 'ب\u064e'),
+    fc.constantFrom('a  b', '-x', 'true', 'False', 'NULL', 'Null', '12', '1e3', '0x1F', '.inf', '~', '', '"q"', "'q'", 'a#b', 'a #b', 'a: b', 'a:b', '\u064ea', 'a\u200fb'),
+  );
+  const list = fc
+    .tuple(mostly(fc.constant('['), fc.constantFrom('[ ', '[  ')), fc.array(word, { maxLength: 4 }), mostly(fc.constant(', '), fc.constantFrom(',', ' , ', ',  ')), mostly(fc.constant(']'), fc.constantFrom(' ]', ',]', ', ]', '')))
+    .map(([open, items, comma, close]) => `${open}${items.join(comma)}${close}`);
+  const end = mostly(fc.constant('\n'), fc.constantFrom(' \n', '\r\n', '\r', ',b: c\n', '#b: c\n'));
+  const line = mostly(
+    fc.tuple(key, mostly(fc.constant(': '), fc.constantFrom(':  ', ':', ': \t')), fc.oneof(word, list), end).map((parts) => parts.join('')),
+    fc.constantFrom('# note\n', '\n', '  - a\n', '- a\n', 'labels:\n', '... \n'),
+  );
+  return fc.array(line, { maxLength: 5 }).map((lines) => lines.join(''));
+})();
+
 export const PARSER_PROPERTIES: NamedProperty[] = [
   {
     name: 'parser: well-formed documents give the model\'s plain text, spans and labels, and no problem',
@@ -265,6 +290,15 @@ export const PARSER_PROPERTIES: NamedProperty[] = [
           after.problems.filter((p) => p.code === 'unmatched-bracket' || (p.code === 'unclosed-span' && p.range.end - p.range.start === 1)),
           [],
         );
+      }),
+  },
+  {
+    name: 'front matter: read without the YAML library where it is simple, it is what the library reads',
+    fastRuns: 2000,
+    property: () =>
+      fc.property(frontMatterText, (yaml) => {
+        const source = `---\n${yaml}---\nنص\n`;
+        assert.deepEqual(parseFrontMatter(source, 0), parseFrontMatter(source, 0, { yamlOnly: true }));
       }),
   },
   {
