@@ -291,9 +291,11 @@ export class CorpusIndex {
    * knownSurface answers (diagnostics ask for the same keys often). An answer depends on its
    * key's tallies and the catalog only, so an update drops the answers of the keys it touched.
    */
-  private surfaceCache = new Map<string, KnownSurface | undefined>();
+  private surfaceCache = new Map<string, KnownSurface | null>();
   /** One string per distinct surface text and key (see `intern`). */
   private strings = new Map<string, string>();
+  /** A surface text's interned copy and interned key, by the text (see `surfaceNames`). */
+  private surfaces = new Map<string, { text: string; key: string }>();
   /** Documents parsed again on request (see `parsed`), most recent last. */
   private reparsed = new Map<string, ParsedDocument>();
 
@@ -442,9 +444,26 @@ export class CorpusIndex {
     const copy = text.split('').join('');
     // Surfaces typed and gone (every keystroke in a span is a new one) would pile up: start
     // afresh now and then; the copies in use stay valid, only less shared.
-    if (this.strings.size >= Math.max(50000, 4 * this.byKey.byName.size)) this.strings = new Map();
+    if (this.strings.size >= Math.max(50000, 4 * this.byKey.byName.size)) {
+      this.strings = new Map();
+      this.surfaces = new Map();
+    }
     this.strings.set(copy, copy);
     return copy;
+  }
+
+  /**
+   * A surface text's interned copy and key, found with one lookup: a document's 20,000 spans
+   * name a few hundred surfaces, each keyed once, not once per span.
+   */
+  private surfaceNames(text: string): { text: string; key: string } {
+    let names = this.surfaces.get(text);
+    if (names === undefined) {
+      const copy = this.intern(text);
+      names = { text: copy, key: this.intern(matchingKey(copy).trim()) };
+      this.surfaces.set(copy, names);
+    }
+    return names;
   }
 
   /** The effective type of a span: its label's type, else its catalog entry's. */
@@ -489,10 +508,10 @@ export class CorpusIndex {
 
   /** What the corpus knows of a surface key, or undefined when it is neither annotated nor a catalog name. */
   knownSurface(key: string): KnownSurface | undefined {
-    if (this.surfaceCache.has(key)) return this.surfaceCache.get(key);
-    const surface = this.computeKnownSurface(key);
-    this.surfaceCache.set(key, surface);
-    return surface;
+    // One lookup for a key asked before, known or not (null: not known).
+    let surface = this.surfaceCache.get(key);
+    if (surface === undefined) this.surfaceCache.set(key, (surface = this.computeKnownSurface(key) ?? null));
+    return surface ?? undefined;
   }
 
   private computeKnownSurface(key: string): KnownSurface | undefined {
@@ -592,8 +611,7 @@ export class CorpusIndex {
   }
 
   private mentionOf(docId: string, spanIndex: number, span: Span): Mention {
-    const text = this.intern(span.text);
-    const key = this.intern(matchingKey(text).trim());
+    const { text, key } = this.surfaceNames(span.text);
     const type = this.typeOf(span);
     const id = span.label.id?.name;
     const { range, contentRange } = span;

@@ -230,7 +230,8 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
   // Top-level spans are sorted and disjoint: an occurrence is outside every span iff it does
   // not overlap the nearest top-level span on either side.
   const rootStarts = doc.roots.map((i) => doc.spans[i]!.start);
-  const rootEnd = (j: number): number => doc.spans[doc.roots[j]!]!.end;
+  const rootEnds = doc.roots.map((i) => doc.spans[i]!.end);
+  const rootEnd = (j: number): number => rootEnds[j]!;
   const overlapsRoot = (j: number, start: number, end: number): boolean => j >= 0 && j < rootStarts.length && rootStarts[j]! < end && start < rootEnd(j);
   const overlapsSpan = (start: number, end: number): boolean => {
     if (rootStarts.length === 0) return false;
