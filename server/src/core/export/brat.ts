@@ -54,8 +54,7 @@ export function toLf(text: string): { text: string; map: (offset: number) => num
  */
 export function bratFragments(text: string, start: number, end: number): [number, number][] {
   // A span on one line is kept as it is, white space and all, so it round-trips exactly.
-  const inner = text.indexOf('\n', start);
-  if (inner < 0 || inner >= end) return [[start, end]];
+  if (isOneLine(text, start, end)) return [[start, end]];
   const out: [number, number][] = [];
   let pos = start;
   for (const segment of text.slice(start, end).split('\n')) {
@@ -67,6 +66,12 @@ export function bratFragments(text: string, start: number, end: number): [number
     if (s < e) out.push([s, e]);
   }
   return out.length > 0 ? out : [[start, end]];
+}
+
+/** Whether `[start, end)` of a text with LF line ends holds no line break. */
+function isOneLine(text: string, start: number, end: number): boolean {
+  const newline = text.indexOf('\n', start);
+  return newline < 0 || newline >= end;
 }
 
 /** A single line of an .ann field: tabs and line breaks would end the field, so they become spaces. */
@@ -100,7 +105,8 @@ export class BratExporter extends BaseExporter {
       issues.add('warning', doc.parsed.offsets.sourceStarts[0] ?? 0, 'the text starts with U+FEFF, which brat and import read as a byte order mark: it will not come back');
     }
     const counter = new CodePointCounter(lf.text);
-    const lines: string[] = [];
+    // The .ann is one string built as it goes, not a list of lines joined at the end (a copy less).
+    let ann = '';
     let t = 0;
     let a = 0;
     let n = 0;
@@ -108,10 +114,17 @@ export class BratExporter extends BaseExporter {
     for (const span of record.spans) {
       const at = doc.parsed.spans[span.index]!.range.start;
       const id = `T${++t}`;
-      const fragments = bratFragments(lf.text, lf.map(span.start), lf.map(span.end));
-      const offsets = fragments.map(([s, e]) => `${counter.toCodePoint(s)} ${counter.toCodePoint(e)}`).join(';');
-      const surface = fragments.map(([s, e]) => lf.text.slice(s, e)).join(' ');
-      lines.push(`${id}\t${span.type} ${offsets}\t${surface}`);
+      const start = lf.map(span.start);
+      const end = lf.map(span.end);
+      if (isOneLine(lf.text, start, end)) {
+        // The usual case, without a list of fragments (see `bratFragments`).
+        ann += `${id}\t${span.type} ${counter.toCodePoint(start)} ${counter.toCodePoint(end)}\t${lf.text.slice(start, end)}\n`;
+      } else {
+        const fragments = bratFragments(lf.text, start, end);
+        const offsets = fragments.map(([s, e]) => `${counter.toCodePoint(s)} ${counter.toCodePoint(e)}`).join(';');
+        const surface = fragments.map(([s, e]) => lf.text.slice(s, e)).join(' ');
+        ann += `${id}\t${span.type} ${offsets}\t${surface}\n`;
+      }
       if (span.depth > 0) this.nested = true;
       for (const [key, value] of span.attributes) {
         if (/[\s|,:]/u.test(value) || value === '') {
@@ -121,32 +134,32 @@ export class BratExporter extends BaseExporter {
         let values = this.attributeValues.get(key);
         if (!values) this.attributeValues.set(key, (values = new Set()));
         values.add(value);
-        lines.push(`A${++a}\t${key} ${id} ${value}`);
+        ann += `A${++a}\t${key} ${id} ${value}\n`;
       }
       if (span.id !== undefined) {
         const entity = this.config.entities.get(span.id);
         const name = field(entity?.name ?? span.text);
-        lines.push(`N${++n}\tReference ${id} ${CATALOG_DB}:${span.id}\t${name}`);
+        ann += `N${++n}\tReference ${id} ${CATALOG_DB}:${span.id}\t${name}\n`;
         for (const key of Object.keys(entity?.links ?? {}).sort()) {
           const value = entity!.links[key]!;
           if (/\s/u.test(value) || /\s|:/u.test(key)) {
             issues.add('warning', at, `the link ${key}: ${JSON.stringify(value)} of '@${span.id}' is not written: a brat reference is DB:ID without spaces`);
             continue;
           }
-          lines.push(`N${++n}\tReference ${id} ${bratDbName(key)}:${value}\t${name}`);
+          ann += `N${++n}\tReference ${id} ${bratDbName(key)}:${value}\t${name}\n`;
         }
       }
       if (span.note !== undefined) {
         const note = field(span.note);
         // A tab would end the field: say so rather than change the note unseen.
         if (note !== span.note) issues.add('warning', at, `the note's tabs are written as spaces: a brat note is one field of one line`);
-        lines.push(`#${++notes}\tAnnotatorNotes ${id}\t${note}`);
+        ann += `#${++notes}\tAnnotatorNotes ${id}\t${note}\n`;
       }
       this.usedTypes.add(span.type);
     }
     return [
       [`${stem}.txt`, lf.text],
-      [`${stem}.ann`, lines.length > 0 ? lines.join('\n') + '\n' : ''],
+      [`${stem}.ann`, ann],
     ];
   }
 
