@@ -40,7 +40,8 @@ export function bodyStart(source: string, start: number): number {
 /**
  * Finds and reads the front matter of a document whose text starts at `start` (after a BOM).
  * Returns undefined when the document has none. An opening `---` that is never closed is
- * reported, and the document is then read as having no front matter.
+ * reported, and the document is then read as having no front matter. `yamlOnly` has the YAML
+ * library read it even where the simple reader would (the property tests compare the two).
  */
 export function parseFrontMatter(source: string, start: number, { yamlOnly = false } = {}): { frontMatter?: FrontMatter; problems: SyntaxProblem[] } | undefined {
   const found = fences(source, start);
