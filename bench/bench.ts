@@ -51,6 +51,9 @@ const PARTS = new Set((args.find((a) => a.startsWith('--parts='))?.slice('--part
 const CORPUS_DOCS = QUICK ? 1000 : 10000;
 const CORPUS_DOC_BYTES = 5 * 1024 + 250; // 10,000 of them: a little over 50 MB
 const EDITS = QUICK ? 20 : 50;
+const BURSTS = QUICK ? 3 : 10;
+const BURST_EDITS = 10;
+const BURST_GAP_MS = 5;
 const REQUESTS = QUICK ? 20 : 50;
 const MB = 1024 * 1024;
 /** A memory file system, where Linux has one. */
@@ -97,6 +100,7 @@ function percentile(values: number[], p: number): number {
 }
 
 const median = (values: number[]): number => percentile(values, 50);
+const sleep = (milliseconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, milliseconds));
 const ms = (value: number): string => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
 
 /**
@@ -243,7 +247,35 @@ async function bigDocumentRows(source: Source, folder: string, file: string, big
     const editP95 = percentile(editTimes, 95);
     record(source, 'editDiagnosticsP50Ms', median(editTimes));
     record(source, 'editDiagnosticsP95Ms', editP95);
-    row(source, '2', `edit -> fresh diagnostics, p95 of ${EDITS} (debounce 25 ms included)`, '< 100 ms', ms(editP95), editP95 < 100);
+    row(source, '2', `edit -> fresh diagnostics, p95 of ${EDITS} (each edit sent when the last one's came)`, '< 100 ms', ms(editP95), editP95 < 100);
+
+    // A burst: letters typed 5 ms apart (key repeat, a macro). The server diagnoses an edit at
+    // once unless another came within 25 ms; then it waits for 25 ms without one.
+    const burstTimes: number[] = [];
+    const diagnosesPerBurst: number[] = [];
+    for (let b = 0; b < BURSTS; b++) {
+      await sleep(100);
+      const at = positionOf(lines, places[b % places.length]!);
+      const before = client.publishCounts.get(uri) ?? 0;
+      let sent = 0;
+      let version = 0;
+      for (let k = 0; k < BURST_EDITS; k++) {
+        if (k > 0) await sleep(BURST_GAP_MS);
+        const here = { line: at.line, character: at.character + k };
+        sent = performance.now();
+        version = await client.change(uri, [{ range: { start: here, end: here }, text: 'ب' }]);
+      }
+      const fresh = await client.diagnostics(uri, (p) => p.version === version, `diagnostics of version ${version}`);
+      burstTimes.push(fresh.at - sent);
+      diagnosesPerBurst.push((client.publishCounts.get(uri) ?? 0) - before);
+      const typed = { start: at, end: { line: at.line, character: at.character + BURST_EDITS } };
+      const restored = await client.change(uri, [{ range: typed, text: '' }]);
+      await client.diagnostics(uri, (p) => p.version === restored, `diagnostics of version ${restored}`);
+    }
+    const burstP95 = percentile(burstTimes, 95);
+    record(source, 'burstDiagnosticsP95Ms', burstP95);
+    record(source, 'burstDiagnosesMedian', median(diagnosesPerBurst));
+    row(source, '2', `a burst of ${BURST_EDITS} letters typed ${BURST_GAP_MS} ms apart -> fresh diagnostics of the last, p95 of ${BURSTS}`, '', ms(burstP95), undefined, '', `${median(diagnosesPerBurst)} diagnoses a burst (median)`);
 
     // Hover and definition on spans spread over the document.
     const hoverTimes = await timeRequests(client, spread(doc.spans, REQUESTS), (span) => ['textDocument/hover', { textDocument: { uri }, position: positionOf(lines, span.contentRange.start + 1) }]);
@@ -508,7 +540,7 @@ async function crossDocumentRows(source: Source, config: CorpusConfig, client: B
     }
   }
   if (!chosen) {
-    row(source, '3', `edit in one document -> cross-document diagnostics in another open one, p95 (debounces 25 + 60 ms included)`, '< 200 ms', 'no word to annotate found', false);
+    row(source, '3', `edit in one document -> cross-document diagnostics in another open one, p95 (the 60 ms wait for other documents included)`, '< 200 ms', 'no word to annotate found', false);
     return;
   }
   const aUri = await client.open(path.join(folder, aName), aText);
@@ -543,7 +575,7 @@ async function crossDocumentRows(source: Source, config: CorpusConfig, client: B
   }
   const p95 = percentile(times, 95);
   record(source, 'crossDocumentP95Ms', p95);
-  row(source, '3', `edit in one document -> cross-document diagnostics in another open one, p95 (debounces 25 + 60 ms included)`, '< 200 ms', ms(p95), p95 < 200, '', `${runs} edits`);
+  row(source, '3', `edit in one document -> cross-document diagnostics in another open one, p95 (the 60 ms wait for other documents included)`, '< 200 ms', ms(p95), p95 < 200, '', `${runs} edits`);
 }
 
 /** References to the most frequent entity (the most frequent @id, else the most frequent surface). */

@@ -54,6 +54,8 @@ export class BenchClient {
   readonly connection: ProtocolConnection;
   /** The last diagnostics published for each URI. */
   readonly published = new Map<string, Published>();
+  /** How many times diagnostics were published for each URI. */
+  readonly publishCounts = new Map<string, number>();
   /** `$/progress` notifications of kind `report`. */
   progressReports = 0;
   /** When the indexing progress ended (performance.now()), once it has. */
@@ -69,6 +71,7 @@ export class BenchClient {
       const entry: Published = { diagnostics: params.diagnostics, at: performance.now() };
       if (params.version !== undefined) entry.version = params.version;
       this.published.set(params.uri, entry);
+      this.publishCounts.set(params.uri, (this.publishCounts.get(params.uri) ?? 0) + 1);
       this.waits.wake();
     });
     this.connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);

@@ -36,9 +36,13 @@ import { definition, prepareRename, references, rename } from './service/navigat
 import { documentSymbols, workspaceSymbols } from './service/symbols';
 import { type CorpusState, Workspace, canonicalUri, pathToUri, uriToPath } from './service/workspace';
 import { SOURCE } from './service/convert';
+import { EditPacer } from './service/editPacer';
 
-/** How long to wait after a keystroke before diagnosing: short, parsing is cheap. */
-const EDIT_DEBOUNCE_MS = 25;
+/**
+ * An edit is diagnosed at once, unless it follows another within this time: then the server
+ * waits until none has come for this long (see EditPacer).
+ */
+const EDIT_QUIET_MS = 25;
 /** Other open documents of the corpus follow a little later, in one batch. */
 const CROSS_DOCUMENT_DEBOUNCE_MS = 60;
 /** Documents indexed between two yields to the event loop while indexing. */
@@ -61,6 +65,7 @@ export function startServer(connection: Connection): void {
     update: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number) => updateDocument(document, changes, version, workspace.encoding),
   });
   const timers = new Map<string, NodeJS.Timeout>();
+  const pacer = new EditPacer(EDIT_QUIET_MS);
   let support: ClientSupport = { pullDiagnostics: false, diagnosticRefresh: false, workDoneProgress: false, watcherRegistration: false, relativePatterns: false, snippets: false };
   let folders: string[] = [];
   let indexed = false;
@@ -227,9 +232,9 @@ export function startServer(connection: Connection): void {
     );
   }
 
-  /** After an edit: this document soon, the corpus's other open documents a little later. */
+  /** After an edit: this document now or after a burst, the corpus's other open documents a little later. */
   function documentChanged(uri: string): void {
-    schedule(uri, EDIT_DEBOUNCE_MS, () => {
+    schedule(uri, pacer.delayAfterEdit(uri, performance.now()), () => {
       const state = workspace.syncOpenDocument(uri);
       publish(uri);
       if (state) schedule(`cross:${state.folder}`, CROSS_DOCUMENT_DEBOUNCE_MS, () => refreshCorpus(state, uri));
@@ -248,7 +253,7 @@ export function startServer(connection: Connection): void {
 
   /** corpus.yaml (or the entities file) changed: reload it and re-check the corpus. */
   function configChanged(state: CorpusState): void {
-    schedule(`config:${state.folder}`, EDIT_DEBOUNCE_MS * 4, () => {
+    schedule(`config:${state.folder}`, EDIT_QUIET_MS * 4, () => {
       workspace.loadCorpusState(state.folder);
       publishConfigAndFileProblems();
       refreshCorpus(state);
@@ -276,6 +281,7 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((event) => {
     const uri = canonicalUri(event.document.uri);
     workspace.didClose(uri);
+    pacer.forget(uri);
     const config = workspace.corpusOfConfigFile(uri);
     if (config) return configChanged(config.state);
     // The buffer may have held unsaved changes: the index goes back to the file on disk.

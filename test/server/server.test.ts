@@ -150,6 +150,22 @@ describe('language server (a real LSP client over streams)', function () {
       ]);
     });
 
+    it('diagnoses a burst of edits in its last version, and nothing older after it', async () => {
+      const uri = await client.open(path.join(dir, 'burst.txt'), 'قال الخفاجي\n');
+      const before = (await client.diagnosticsOf(uri)).length;
+      // Eleven edits back to back (versions 2 to 12): a stray bracket, letters after it, the bracket deleted.
+      const at = (character: number) => ({ line: 0, character });
+      await client.change(uri, [{ range: { start: at(3), end: at(3) }, text: ']' }]);
+      for (let k = 1; k <= 9; k++) await client.change(uri, [{ range: { start: at(3 + k), end: at(3 + k) }, text: 'ب' }]);
+      await client.change(uri, [{ range: { start: at(3), end: at(4) }, text: '' }]);
+      const ofBurst = () => client.publications.filter((p) => p.uri === uri && p.version !== undefined && p.version > 1);
+      await client.until(() => ofBurst().some((p) => p.version === 12), 'diagnostics of version 12');
+      // Longer than the server's quiet time: a stale diagnosis would have come by now.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(ofBurst().at(-1), { uri, version: 12, count: before });
+      assert.ok(ofBurst().length < 11, `${ofBurst().length} diagnoses for 11 edits`);
+    });
+
     it('refreshes cross-document diagnostics in other open documents', async () => {
       const bUri = await client.open(path.join(dir, 'b.txt'));
       await client.diagnosticsOf(bUri, (d) => d.length === 0);

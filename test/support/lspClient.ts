@@ -57,6 +57,8 @@ export function fullCapabilities(pull: boolean): ClientCapabilities {
 
 export class TestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** Every diagnostics notification, in order: which document, of which version, how many. */
+  readonly publications: { uri: string; version: number | undefined; count: number }[] = [];
   readonly registrations: unknown[] = [];
   readonly progress: unknown[] = [];
   readonly log: string[] = [];
@@ -74,6 +76,7 @@ export class TestClient {
   ) {
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.diagnostics.set(params.uri, params.diagnostics);
+      this.publications.push({ uri: params.uri, version: params.version, count: params.diagnostics.length });
       this.waits.wake();
     });
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
