@@ -393,26 +393,38 @@ export function labelFor(surface: Pick<KnownSurface, 'type' | 'id'>): string {
   return [surface.type, surface.id !== undefined ? `@${surface.id}` : undefined].filter((t) => t !== undefined).join(' ');
 }
 
+/** What a conflicting-type diagnostic says for the mentions of one surface key that carry one type. */
+interface Conflict {
+  /** The corpus's one most frequent type, when there is one. */
+  majority: string | undefined;
+  summary: string;
+  related: RelatedPlace[];
+  /** The message, by the surface as written (it may differ in diacritics between mentions). */
+  messages: Map<string, string>;
+}
+
 /** conflicting-type, clitic-inside and missed-mention: the document against the corpus. */
 function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index: CorpusIndex, config: CorpusConfig, push: Push): void {
-  const mentions = index.mentionsIn(context.docId);
-  for (const mention of mentions) {
-    if (mention.type === undefined || !config.types.has(mention.type)) continue;
-    const counts = index.typeCounts(mention.key);
-    if (counts.size < 2) continue;
-    let best = 0;
-    for (const count of counts.values()) best = Math.max(best, count);
-    const majority = [...counts].filter(([, count]) => count === best).map(([type]) => type);
-    if (majority.length === 1 && majority[0] === mention.type) continue;
-    const summary = [...counts].sort((a, b) => b[1] - a[1]).map(([type, count]) => `${type} ×${count}`).join(', ');
-    const related: RelatedPlace[] = [];
-    for (const other of index.mentionsOfKey(mention.key)) {
-      if (other.type === mention.type || other.type === undefined) continue;
-      related.push({ docId: other.docId, range: { start: other.spanStart, end: other.spanEnd }, message: `'${other.text}' is ${other.type} here` });
-      if (related.length >= MAX_RELATED) break;
+  // A conflict is worked out once per surface key and type, not once per mention: a document
+  // can hold hundreds of mentions of one conflicting surface, and each would list the corpus's
+  // mentions of it again.
+  const conflicts = new Map<string, Map<string, Conflict | null>>();
+  for (const mention of index.mentionsIn(context.docId)) {
+    const type = mention.type;
+    if (type === undefined || !config.types.has(type) || index.typeCounts(mention.key).size < 2) continue;
+    let byType = conflicts.get(mention.key);
+    if (!byType) conflicts.set(mention.key, (byType = new Map()));
+    let conflict = byType.get(type);
+    if (conflict === undefined) byType.set(type, (conflict = conflictOf(index, mention.key, type)));
+    if (conflict === null) continue;
+    let message = conflict.messages.get(mention.text);
+    if (message === undefined) {
+      message = `'${mention.text}' is ${type} here, but the corpus types it differently (${conflict.summary})`;
+      conflict.messages.set(mention.text, message);
     }
-    const fixes = majority.length === 1 ? changeTypeFix(doc.spans[mention.spanIndex]!, majority[0]!) : [];
-    push('conflicting-type', `'${mention.text}' is ${mention.type} here, but the corpus types it differently (${summary})`, doc.spans[mention.spanIndex]!.label.range, { related, fixes });
+    const span = doc.spans[mention.spanIndex]!;
+    const fixes = conflict.majority !== undefined ? changeTypeFix(span, conflict.majority) : [];
+    push('conflicting-type', message, span.label.range, { related: conflict.related, fixes });
   }
 
   if (config.clitics.policy === 'outside') {
@@ -423,6 +435,23 @@ function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index
     }
   }
   checkMissedMentions(doc, index, config, push, context.missedMentions);
+}
+
+/** The conflict of a surface key's mentions of one type with the corpus, or null when that type is the corpus's one majority. */
+function conflictOf(index: CorpusIndex, key: string, type: string): Conflict | null {
+  const counts = index.typeCounts(key);
+  let best = 0;
+  for (const count of counts.values()) best = Math.max(best, count);
+  const majority = [...counts].filter(([, count]) => count === best).map(([name]) => name);
+  if (majority.length === 1 && majority[0] === type) return null;
+  const summary = [...counts].sort((a, b) => b[1] - a[1]).map(([name, count]) => `${name} ×${count}`).join(', ');
+  const related: RelatedPlace[] = [];
+  for (const other of index.mentionsOfKey(key)) {
+    if (other.type === type || other.type === undefined) continue;
+    related.push({ docId: other.docId, range: { start: other.spanStart, end: other.spanEnd }, message: `'${other.text}' is ${other.type} here` });
+    if (related.length >= MAX_RELATED) break;
+  }
+  return { majority: majority.length === 1 ? majority[0] : undefined, summary, related, messages: new Map() };
 }
 
 function changeTypeFix(span: Span, type: string): Fix[] {
@@ -457,16 +486,28 @@ function checkCliticInside(doc: ParsedDocument, span: Span, index: CorpusIndex, 
   }
 }
 
+/** What the missed-mention diagnostics of one known surface share. */
+interface SurfaceFixes {
+  label: string;
+  /** The edits wrapping each occurrence in the document, in order. */
+  wraps: FixEdit[][];
+  /** All of them, made when first needed. */
+  all?: FixEdit[];
+  /** Message and fix titles, by the occurrence as written (it may differ in diacritics). */
+  said: Map<string, { message: string; annotate: string; annotateAll?: Fix }>;
+}
+
 function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: CorpusConfig, push: Push, cache: MissedMentionCache | undefined): void {
   const occurrences = findMissedMentions(doc, index, config, cache);
   const ranges = occurrences.map((o) => plainRangeToSource(doc, o.start, o.end));
   // Per surface: its label, and the edits wrapping each of its occurrences, made once and shared
   // by the occurrences' own fixes and by "annotate all" (a list per occurrence would cost the
-  // square of the occurrences).
-  const bySurface = new Map<string, { label: string; wraps: FixEdit[][]; all?: FixEdit[] }>();
+  // square of the occurrences). Messages and titles are made once per surface as written: a long
+  // document repeats a few hundred surfaces thousands of times.
+  const bySurface = new Map<string, SurfaceFixes>();
   const wraps = occurrences.map((o, i) => {
     let surface = bySurface.get(o.surface.key);
-    if (!surface) bySurface.set(o.surface.key, (surface = { label: labelFor(o.surface), wraps: [] }));
+    if (!surface) bySurface.set(o.surface.key, (surface = { label: labelFor(o.surface), wraps: [], said: new Map() }));
     const wrap = surface.label.length > 0 ? wrapEdits(ranges[i]!, surface.label, doc.source) : [];
     surface.wraps.push(wrap);
     return wrap;
@@ -475,14 +516,19 @@ function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: Co
     const surface = bySurface.get(o.surface.key)!;
     const { label } = surface;
     const text = doc.plainText.slice(o.start, o.end);
-    const what = o.surface.count > 0 ? `annotated ${o.surface.count}× in the corpus${o.surface.type ? ` as ${o.surface.type}` : ''}` : `in the catalog${o.surface.id ? ` as '${o.surface.id}'` : ''}`;
+    let said = surface.said.get(text);
+    if (said === undefined) {
+      const what = o.surface.count > 0 ? `annotated ${o.surface.count}× in the corpus${o.surface.type ? ` as ${o.surface.type}` : ''}` : `in the catalog${o.surface.id ? ` as '${o.surface.id}'` : ''}`;
+      const count = surface.wraps.length;
+      said = { message: `'${text}' is ${what}, but not here`, annotate: `Annotate '${text}' as {${label}}` };
+      if (label.length > 0 && count > 1) said.annotateAll = { title: `Annotate all ${count} occurrences of '${text}' in this document as {${label}}`, edits: (surface.all ??= surface.wraps.flat()) };
+      surface.said.set(text, said);
+    }
     const fixes: Fix[] = [];
     if (label.length > 0) {
-      fixes.push({ title: `Annotate '${text}' as {${label}}`, edits: wraps[i]! });
-      const count = surface.wraps.length;
-      if (count > 1) fixes.push({ title: `Annotate all ${count} occurrences of '${text}' in this document as {${label}}`, edits: (surface.all ??= surface.wraps.flat()) });
+      fixes.push({ title: said.annotate, edits: wraps[i]! });
+      if (said.annotateAll) fixes.push(said.annotateAll);
     }
-    push('missed-mention', `'${text}' is ${what}, but not here`, ranges[i]!, { fixes });
+    push('missed-mention', said.message, ranges[i]!, { fixes });
   });
 }
-

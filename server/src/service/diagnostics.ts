@@ -1,9 +1,9 @@
 /** Diagnostics of documents and of corpus.yaml files, as LSP diagnostics. */
 
-import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import type { DiagnosticRelatedInformation, Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { ConfigProblem } from '../core/config';
 import type { CorpusIndex } from '../core/corpusIndex';
-import { type Diagnostic, diagnoseDocument, limitDiagnostics } from '../core/diagnostics';
+import { type Diagnostic, type RelatedPlace, diagnoseDocument, limitDiagnostics } from '../core/diagnostics';
 import type { ParsedDocument } from '../core/model';
 import { SOURCE, toRange, toSeverity } from './convert';
 import type { CorpusState, PositionMapper, Workspace } from './workspace';
@@ -33,14 +33,22 @@ const lastDiagnosis = new WeakMap<ParsedDocument, { index: CorpusIndex | undefin
 export function toLspDiagnostics(workspace: Workspace, uri: string, diagnostics: Diagnostic[]): LspDiagnostic[] {
   const mapper = workspace.positions(uri);
   if (!mapper) return [];
-  return limitDiagnostics(diagnostics).map((d) => {
-    const out: LspDiagnostic = { range: toRange(mapper, d.range), severity: toSeverity(d.severity), code: d.code, source: SOURCE, message: d.message };
-    if (d.related && d.related.length > 0) {
-      out.relatedInformation = d.related.flatMap((r) => {
+  // Diagnostics of one conflict share their list of related places: converted once.
+  const converted = new Map<readonly RelatedPlace[], DiagnosticRelatedInformation[]>();
+  const relatedInformation = (related: readonly RelatedPlace[]): DiagnosticRelatedInformation[] => {
+    let out = converted.get(related);
+    if (out === undefined) {
+      out = related.flatMap((r) => {
         const other = workspace.positions(r.docId);
         return other ? [{ location: { uri: r.docId, range: toRange(other, r.range) }, message: r.message }] : [];
       });
+      converted.set(related, out);
     }
+    return out;
+  };
+  return limitDiagnostics(diagnostics).map((d) => {
+    const out: LspDiagnostic = { range: toRange(mapper, d.range), severity: toSeverity(d.severity), code: d.code, source: SOURCE, message: d.message };
+    if (d.related && d.related.length > 0) out.relatedInformation = relatedInformation(d.related);
     return out;
   });
 }
