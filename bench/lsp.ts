@@ -24,6 +24,7 @@ import {
   createProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from './corpora';
+import { SERVER_NODE_OPTIONS } from '../server/src/launch';
 import { MessageWaits } from '../test/support/messageWaits';
 
 export const SERVER_BUNDLE = path.join(ROOT, 'dist', 'server.js');
@@ -87,9 +88,12 @@ export class BenchClient {
     this.connection.listen();
   }
 
-  /** Spawns the bundled server over stdio and initializes it on `folder` (indexing runs on). */
+  /**
+   * Spawns the bundled server over stdio, with the Node options the README gives other editors,
+   * and initializes it on `folder` (indexing runs on).
+   */
   static async start(folder: string, nodeArgs: string[] = []): Promise<BenchClient> {
-    const child = spawn(process.execPath, [...nodeArgs, SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, ...nodeArgs, SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const client = new BenchClient(child);
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,

@@ -16,6 +16,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { SERVER_NODE_OPTIONS } from '../../server/src/launch';
 import { CorpusDocumentRequest } from '../../server/src/protocol';
 import { Swatches } from './colors';
 import { AnnotationCommands } from './commands';
@@ -48,8 +49,8 @@ export interface CorpusAnnotatorApi {
 export async function activate(context: vscode.ExtensionContext): Promise<CorpusAnnotatorApi> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6011'] } },
   };
   const restarts = new RestartPolicy();
   const clientOptions: LanguageClientOptions = {

@@ -28,6 +28,7 @@ import {
   createProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { SERVER_NODE_OPTIONS } from '../../server/src/launch';
 import { startServer } from '../../server/src/server';
 import { SERVER_BUNDLE } from './paths';
 import { MessageWaits } from './messageWaits';
@@ -119,15 +120,16 @@ export class TestClient {
   }
 
   /**
-   * The bundled server as another editor runs it: `node dist/server.js --stdio` (with `nodeArgs`
-   * before the script, e.g. a preload, and `env` added to this process's environment).
+   * The bundled server as another editor runs it: `node --max-semi-space-size=64 dist/server.js
+   * --stdio` (SERVER_NODE_OPTIONS; `nodeArgs` after them, e.g. a preload, and `env` added to this
+   * process's environment).
    */
   static async spawned(
     folder: string,
     capabilities: ClientCapabilities = fullCapabilities(false),
     { nodeArgs = [], env = {}, indexTimeoutMs }: { nodeArgs?: string[]; env?: Record<string, string>; indexTimeoutMs?: number } = {},
   ): Promise<TestClient & { child: ChildProcess }> {
-    const child = spawn(process.execPath, [...nodeArgs, SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, ...nodeArgs, SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(
       connection,
