@@ -9,7 +9,7 @@
 
 import { bodyStart } from '../../server/src/core/frontMatter';
 import { parse } from '../../server/src/core/parser';
-import { LineIndex, isLineBreak } from '../../server/src/core/text';
+import { LineIndex, lineBreakFrom, lineStartAt } from '../../server/src/core/text';
 
 /** A span as the client draws it: its line, on that line the columns of its `[`, its `]` and its end; nesting, type and id. */
 export interface LineSpan {
@@ -41,11 +41,9 @@ export interface EditedLines {
 export function editedLines(text: string, line: number, offset: number, removedLength: number, inserted: string, typeOfId: (id: string) => string | undefined): EditedLines | undefined {
   const editEnd = offset + removedLength;
   if (offset < 0 || editEnd > text.length) return undefined;
-  let lineStart = offset;
-  while (lineStart > 0 && !isLineBreak(text.charCodeAt(lineStart - 1))) lineStart--;
+  const lineStart = lineStartAt(text, offset);
   if (lineStart < bodyStart(text, text.charCodeAt(0) === 0xfeff ? 1 : 0)) return undefined;
-  let lineEnd = editEnd;
-  while (lineEnd < text.length && !isLineBreak(text.charCodeAt(lineEnd))) lineEnd++;
+  const lineEnd = lineBreakFrom(text, editEnd);
   const before = text.slice(lineStart, lineEnd);
   const after = text.slice(lineStart, offset) + inserted + text.slice(editEnd, lineEnd);
   const previous = text.charCodeAt(lineStart - 1);

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { type SpansResult, SpansRequest, type TypeInfo } from '../../server/src/protocol';
+import { firstIndexNotBefore } from '../../server/src/core/text';
 import { editedLines } from './lineEdit';
 import { type MakeSpan, decodeSpans } from './spanData';
 
@@ -149,14 +150,7 @@ const toSpan: MakeSpan<Span> = (line, start, close, end, depth, type, id) => {
 
 /** Index of the first span on `line` or after it. */
 function firstSpanOnLine(spans: readonly Span[], line: number): number {
-  let lo = 0;
-  let hi = spans.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (spans[mid]!.range.start.line < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndexNotBefore(spans.length, (i) => spans[i]!.range.start.line < line);
 }
 
 /** The innermost span whose source range holds the position (ends included). */

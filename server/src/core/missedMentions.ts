@@ -11,7 +11,7 @@ import { matchingKey, matchingKeyWithOffsets } from './arabic';
 import type { CorpusConfig } from './config';
 import { type CorpusIndex, type KnownSurface, hasSignature, signatureTable, tokenBounds, tokenSignature, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
-import { bodyStartOf, floorIndex, isLineBreak, plainRangeToSource } from './text';
+import { bodyStartOf, floorIndex, isLineBreak, lineBreakFrom, plainRangeToSource } from './text';
 
 /** One unannotated occurrence of a known surface in the plain text. */
 export interface Occurrence {
@@ -214,8 +214,7 @@ function lineEnd(text: string, from: number, crlf: boolean): number {
     const at = text.indexOf('\n', from);
     return at < 0 ? text.length : at;
   }
-  for (let i = from; i < text.length; i++) if (isLineBreak(text.charCodeAt(i))) return i;
-  return text.length;
+  return lineBreakFrom(text, from);
 }
 
 function afterLineBreak(text: string, at: number): number {

@@ -9,7 +9,7 @@
 
 import type { Attribute, FrontMatter, Label, LabelToken, NamedToken, OffsetMap, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
 import { parseFrontMatter } from './frontMatter';
-import { CodePointCounter } from './text';
+import { CodePointCounter, isLineBreak, lineBreakFrom } from './text';
 import { ENTITY_ID, TYPE_NAME } from './grammar';
 
 const LF = 10;
@@ -48,11 +48,6 @@ interface OpenBracket {
 function addChild(open: OpenBracket, slot: number): void {
   if (open.children === NO_CHILDREN) open.children = [slot];
   else open.children.push(slot);
-}
-
-/** Whether `c` ends a line. */
-function isEol(c: number): boolean {
-  return c === LF || c === CR;
 }
 
 /** Parses an annotated-text document. Never throws; problems are reported, not raised. */
@@ -193,7 +188,7 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
         const labelEnd = findLabelEnd(source, i + 2);
         if (labelEnd < 0) {
           // The rest of the line is a broken label: one problem, not a cascade of stray braces.
-          const end = lineEnd(source, i + 1);
+          const end = lineBreakFrom(source, i + 1);
           problems.push({ code: 'unclosed-span', message: "the label '{' is not closed by '}' on its line", range: { start: i + 1, end } });
           abandon(open);
           i = end;
@@ -322,13 +317,6 @@ function compact(slots: (Span | undefined)[]): Span[] {
   return spans;
 }
 
-/** Offset of the line break that ends the line holding `offset` (or the end of the text). */
-function lineEnd(source: string, offset: number): number {
-  let i = offset;
-  while (i < source.length && !isEol(source.charCodeAt(i))) i++;
-  return i;
-}
-
 /**
  * Offset of the `}` closing a label whose body starts at `from`, or -1 when the line ends first.
  * A `}` inside a quoted attribute value does not close the label.
@@ -337,10 +325,10 @@ function findLabelEnd(source: string, from: number): number {
   let inString = false;
   for (let i = from; i < source.length; i++) {
     const c = source.charCodeAt(i);
-    if (isEol(c)) return -1;
+    if (isLineBreak(c)) return -1;
     if (inString) {
       // A backslash escapes the next character, but never a line break: the label stays on its line.
-      if (c === BACKSLASH && !isEol(source.charCodeAt(i + 1))) i++;
+      if (c === BACKSLASH && !isLineBreak(source.charCodeAt(i + 1))) i++;
       else if (c === QUOTE) inString = false;
     } else if (c === QUOTE && source.charCodeAt(i - 1) === EQUALS) {
       inString = true;

@@ -10,7 +10,7 @@
 
 import type { Attribute, OffsetMap, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
 import { bySourceOrder, parse, parseLines } from './parser';
-import { CodePointCounter, bodyStartOf, floorIndex, isLineBreak, sourceToPlain } from './text';
+import { CodePointCounter, bodyStartOf, firstIndexNotBefore, floorIndex, lineBreakFrom, lineStartAt, sourceToPlain } from './text';
 
 /** `parse(source)`, reusing what the previous parse of the same document found on the lines the edit left alone. */
 export function reparse(previous: ParsedDocument, source: string): ParsedDocument {
@@ -18,7 +18,7 @@ export function reparse(previous: ParsedDocument, source: string): ParsedDocumen
   if (source === old) return previous;
   const prefix = commonPrefix(old, source);
   const suffix = commonSuffix(old, source, Math.min(old.length, source.length) - prefix);
-  const from = lineStart(source, prefix);
+  const from = lineStartAt(source, prefix);
   if (!bodyUnchangedBefore(previous, from)) return parse(source);
   const oldTo = lineBreakFrom(old, old.length - suffix);
   // When most of the document changed, moving what is left costs more than parsing it all.
@@ -115,30 +115,9 @@ function commonSuffix(a: string, b: string, limit: number): number {
   return k;
 }
 
-/** Offset just past the last line break before `offset` (0 when there is none). */
-function lineStart(text: string, offset: number): number {
-  let i = offset;
-  while (i > 0 && !isLineBreak(text.charCodeAt(i - 1))) i--;
-  return i;
-}
-
-/** Offset of the first line break at or after `offset` (the text's length when there is none). */
-function lineBreakFrom(text: string, offset: number): number {
-  let i = offset;
-  while (i < text.length && !isLineBreak(text.charCodeAt(i))) i++;
-  return i;
-}
-
 /** Index of the first span whose `[` is at or after a source offset. */
 function firstSpanFrom(spans: readonly Span[], offset: number): number {
-  let lo = 0;
-  let hi = spans.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (spans[mid]!.range.start < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndexNotBefore(spans.length, (i) => spans[i]!.range.start < offset);
 }
 
 /** Code points in a string (a surrogate pair counts once). */

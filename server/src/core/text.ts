@@ -15,6 +15,21 @@ export function floorIndex(sorted: ArrayLike<number>, value: number): number {
   return lo;
 }
 
+/**
+ * The first index of `[0, count)` at which `before` turns false, for a `before` that is true up to
+ * some index and false from there on (`count` when it never turns): a binary search.
+ */
+export function firstIndexNotBefore(count: number, before: (index: number) => boolean): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Source offset of a plain-text offset. An offset at a run boundary maps to the later run. */
 export function plainToSource(map: OffsetMap, plainOffset: number): number {
   const i = floorIndex(map.plainStarts, plainOffset);
@@ -141,6 +156,20 @@ export class LineIndex {
 /** Whether a UTF-16 code unit is a line break character. */
 export function isLineBreak(c: number): boolean {
   return c === 10 || c === 13;
+}
+
+/** Offset just past the last line break before `offset` (0 when there is none): where its line starts. */
+export function lineStartAt(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && !isLineBreak(text.charCodeAt(i - 1))) i--;
+  return i;
+}
+
+/** Offset of the first line break at or after `offset` (the text's length when there is none). */
+export function lineBreakFrom(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && !isLineBreak(text.charCodeAt(i))) i++;
+  return i;
 }
 
 /** Whether the character (code point) at `offset` is part of a word: a letter, mark or digit. */
