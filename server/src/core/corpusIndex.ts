@@ -335,7 +335,7 @@ export class CorpusIndex {
   /**
    * Adds or replaces a document. With `retain: false` the index keeps the document's source and
    * mentions but not its parse, which `parsed` makes again when asked: a corpus's documents on
-   * disk then cost the index a fraction of the memory (a parse holds some 15 objects per span),
+   * disk then cost the index a fraction of the memory (a parse holds four or five objects a span),
    * while mentions, counts and references need no parse at all.
    */
   update(docId: string, parsed: ParsedDocument, retain = true): void {
@@ -365,10 +365,10 @@ export class CorpusIndex {
       const mention = mentions[i]!;
       const span = spans[i]!;
       mention.spanIndex = i;
-      mention.spanStart = span.range.start;
-      mention.spanEnd = span.range.end;
-      mention.contentStart = span.contentRange.start;
-      mention.contentEnd = span.contentRange.end;
+      mention.spanStart = span.openBracket;
+      mention.spanEnd = span.label.closeBrace + 1;
+      mention.contentStart = span.openBracket + 1;
+      mention.contentEnd = span.closeBracket;
     }
     this.docs.set(docId, documentEntry(parsed, mentions, retain));
     this.version++;
@@ -614,15 +614,18 @@ export class CorpusIndex {
     const { text, key } = this.surfaceNames(span.text);
     const type = this.typeOf(span);
     const id = span.label.id?.name;
-    const { range, contentRange } = span;
+    const spanStart = span.openBracket;
+    const spanEnd = span.label.closeBrace + 1;
+    const contentStart = spanStart + 1;
+    const contentEnd = span.closeBracket;
     // One literal per shape: optional fields added later would cost every mention a second block.
     return type !== undefined
       ? id !== undefined
-        ? { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, type, id }
-        : { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, type }
+        ? { docId, spanIndex, spanStart, spanEnd, contentStart, contentEnd, text, key, type, id }
+        : { docId, spanIndex, spanStart, spanEnd, contentStart, contentEnd, text, key, type }
       : id !== undefined
-        ? { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key, id }
-        : { docId, spanIndex, spanStart: range.start, spanEnd: range.end, contentStart: contentRange.start, contentEnd: contentRange.end, text, key };
+        ? { docId, spanIndex, spanStart, spanEnd, contentStart, contentEnd, text, key, id }
+        : { docId, spanIndex, spanStart, spanEnd, contentStart, contentEnd, text, key };
   }
 
   /**

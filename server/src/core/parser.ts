@@ -7,7 +7,7 @@
  * Nothing here recurses, so any nesting depth is safe.
  */
 
-import type { Attribute, FrontMatter, Label, LabelToken, NamedToken, OffsetMap, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
+import { type Attribute, type FrontMatter, Label, type LabelToken, NamedToken, type OffsetMap, type OffsetRange, type ParsedDocument, Span, type SyntaxProblem } from './model';
 import { parseFrontMatter } from './frontMatter';
 import { CodePointCounter, isLineBreak, lineBreakFrom } from './text';
 import { ENTITY_ID, TYPE_NAME } from './grammar';
@@ -198,20 +198,7 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
         if (label.tokenCount === 0) {
           problems.push({ code: 'empty-label', message: 'the label is empty: give a type or an @id', range: label.range });
         }
-        slots[open.slot] = {
-          range: { start: open.offset, end: labelEnd + 1 },
-          contentRange: { start: open.offset + 1, end: i },
-          closeBracket: i,
-          label,
-          start: 0,
-          end: 0,
-          cpStart: 0,
-          cpEnd: 0,
-          text: '',
-          depth: 0,
-          parent: -1,
-          children: open.children,
-        };
+        slots[open.slot] = new Span(open.offset, i, label, open.children);
         skipStart.push(i);
         skipEnd.push(labelEnd + 1);
         skipKind.push(Skip.Close);
@@ -349,8 +336,6 @@ const NO_CHILDREN: number[] = Object.freeze([]) as unknown as number[];
  * the rest of the core reads, and a 1 MB document has 20,000 labels.
  */
 function parseLabel(source: string, open: number, close: number, problems: SyntaxProblem[], names: NameTable, collect?: LabelToken[]): Label {
-  // The label is made at the end with all its fields in one literal: adding `type` and `id`
-  // to a made object would give every label a second block of properties.
   let attributes = NO_ATTRIBUTES;
   let type: NamedToken | undefined;
   let id: NamedToken | undefined;
@@ -389,12 +374,12 @@ function parseLabel(source: string, open: number, close: number, problems: Synta
       if (!name.isEntityId()) bad({ start, end: i }, `'@${name.text}' is not a valid @id (letters, digits, _ - . :)`);
       else if (id) bad({ start, end: i }, `a label links to one entity at most; '@${id.name}' is already given`);
       else if (attributes.length > 0) bad({ start, end: i }, `the @id comes before attributes`);
-      else id = { name: name.text, range: { start: start + 1, end: i } };
+      else id = new NamedToken(name.text, start + 1, i);
       continue;
     }
 
-    const range = { start, end: i };
     if (eq >= 0) {
+      const range = { start, end: i };
       const text = source.slice(start, i);
       collect?.push({ kind: 'attribute', range, text });
       const attribute = parseAttribute(text, start, eq);
@@ -406,25 +391,20 @@ function parseLabel(source: string, open: number, close: number, problems: Synta
     }
 
     const name = names.nameAt(source, start, i);
+    const range = { start, end: i };
     collect?.push({ kind: 'type', range, text: name.text });
     if (!name.isTypeName()) bad(range, `'${name.text}' is not a valid type name (a letter, then letters, digits, _ - .)`);
     else if (type) bad(range, `a label has one type at most; '${type.name}' is already given`);
     else if (id || attributes.length > 0) bad(range, `the type comes first in a label`);
-    else type = { name: name.text, range };
+    else type = new NamedToken(name.text, start, i);
   }
-  const rangeOfLabel = { start: open, end: close + 1 };
-  // A type is always taken before an id (an id first makes a later type a bad one): this is the
-  // order the fields were added in before, kept for anything that lists them.
-  if (type && id) return { range: rangeOfLabel, attributes, tokenCount, type, id };
-  if (type) return { range: rangeOfLabel, attributes, tokenCount, type };
-  if (id) return { range: rangeOfLabel, attributes, tokenCount, id };
-  return { range: rangeOfLabel, attributes, tokenCount };
+  return new Label(open, close, attributes, tokenCount, type, id);
 }
 
 /** Every token of a label in order, typed, including ones the grammar rejected (for completion and highlighting). */
 export function labelTokens(source: string, label: Label): LabelToken[] {
   const tokens: LabelToken[] = [];
-  parseLabel(source, label.range.start, label.range.end - 1, [], new NameTable(), tokens);
+  parseLabel(source, label.openBrace, label.closeBrace, [], new NameTable(), tokens);
   return tokens;
 }
 

@@ -8,7 +8,7 @@
  * is what `parse` gives for the new text, field for field (a property test holds it to that).
  */
 
-import type { Attribute, OffsetMap, OffsetRange, ParsedDocument, Span, SyntaxProblem } from './model';
+import { type Attribute, Label, NamedToken, type OffsetMap, type OffsetRange, type ParsedDocument, Span, type SyntaxProblem } from './model';
 import { bySourceOrder, parse, parseLines } from './parser';
 import { CodePointCounter, bodyStartOf, firstIndexNotBefore, floorIndex, lineBreakFrom, lineStartAt, sourceToPlain } from './text';
 
@@ -117,7 +117,7 @@ function commonSuffix(a: string, b: string, limit: number): number {
 
 /** Index of the first span whose `[` is at or after a source offset. */
 function firstSpanFrom(spans: readonly Span[], offset: number): number {
-  return firstIndexNotBefore(spans.length, (i) => spans[i]!.range.start < offset);
+  return firstIndexNotBefore(spans.length, (i) => spans[i]!.openBracket < offset);
 }
 
 /** Code points in a string (a surrogate pair counts once). */
@@ -155,35 +155,26 @@ function withIndices(span: Span, first: number): Span {
   return span;
 }
 
-/** A copy of a span after the edit, moved. The fields are in the parser's order, so both have one shape. */
+/** A copy of a span after the edit, moved. */
 function movedSpan(span: Span, by: Moved): Span {
   const label = span.label;
   const attributes = label.attributes.length === 0 ? label.attributes : label.attributes.map((a) => movedAttribute(a, by.source));
-  const range = movedRange(label.range, by.source);
-  const type = label.type && { name: label.type.name, range: movedRange(label.type.range, by.source) };
-  const id = label.id && { name: label.id.name, range: movedRange(label.id.range, by.source) };
-  const tokenCount = label.tokenCount;
-  return {
-    range: movedRange(span.range, by.source),
-    contentRange: movedRange(span.contentRange, by.source),
-    closeBracket: span.closeBracket + by.source,
-    label:
-      type && id
-        ? { range, attributes, tokenCount, type, id }
-        : type
-          ? { range, attributes, tokenCount, type }
-          : id
-            ? { range, attributes, tokenCount, id }
-            : { range, attributes, tokenCount },
-    start: span.start + by.plain,
-    end: span.end + by.plain,
-    cpStart: span.cpStart + by.cp,
-    cpEnd: span.cpEnd + by.cp,
-    text: span.text,
-    depth: span.depth,
-    parent: span.parent === -1 ? -1 : span.parent + by.index,
-    children: by.index === 0 || span.children.length === 0 ? span.children : span.children.map((child) => child + by.index),
-  };
+  const type = label.type && new NamedToken(label.type.name, label.type.start + by.source, label.type.end + by.source);
+  const id = label.id && new NamedToken(label.id.name, label.id.start + by.source, label.id.end + by.source);
+  const moved = new Span(
+    span.openBracket + by.source,
+    span.closeBracket + by.source,
+    new Label(label.openBrace + by.source, label.closeBrace + by.source, attributes, label.tokenCount, type, id),
+    by.index === 0 || span.children.length === 0 ? span.children : span.children.map((child) => child + by.index),
+  );
+  moved.start = span.start + by.plain;
+  moved.end = span.end + by.plain;
+  moved.cpStart = span.cpStart + by.cp;
+  moved.cpEnd = span.cpEnd + by.cp;
+  moved.text = span.text;
+  moved.depth = span.depth;
+  moved.parent = span.parent === -1 ? -1 : span.parent + by.index;
+  return moved;
 }
 
 function movedAttribute(attribute: Attribute, by: number): Attribute {

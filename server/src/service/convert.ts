@@ -16,8 +16,8 @@ export function toRange(mapper: PositionMapper, range: OffsetRange): Range {
  * and its surface starts one unit after the `[` in every position encoding.
  */
 export function spanColumns(mapper: PositionMapper, span: Span): { line: number; open: number; close: number; end: number } {
-  const start = mapper.positionAt(span.range.start);
-  return { line: start.line, open: start.character, close: mapper.positionAt(span.closeBracket).character, end: mapper.positionAt(span.range.end).character };
+  const start = mapper.positionAt(span.openBracket);
+  return { line: start.line, open: start.character, close: mapper.positionAt(span.closeBracket).character, end: mapper.positionAt(span.label.closeBrace + 1).character };
 }
 
 export function toSeverity(severity: Severity): DiagnosticSeverity {
@@ -38,7 +38,10 @@ export function toSeverity(severity: Severity): DiagnosticSeverity {
  * the span's `}` counts too (a cursor placed after a span is "on" it).
  */
 export function spanAt(doc: ParsedDocument, offset: number, touching = false): { span: Span; index: number } | undefined {
-  const within = (s: Span): boolean => s.range.start <= offset && (offset < s.range.end || (touching && offset === s.range.end));
+  const within = (s: Span): boolean => {
+    const end = s.label.closeBrace + 1;
+    return s.openBracket <= offset && (offset < end || (touching && offset === end));
+  };
   let candidates: readonly number[] = doc.roots;
   let found: number | undefined;
   for (;;) {
@@ -48,7 +51,7 @@ export function spanAt(doc: ParsedDocument, offset: number, touching = false): {
     let hit = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (doc.spans[candidates[mid]!]!.range.start <= offset) {
+      if (doc.spans[candidates[mid]!]!.openBracket <= offset) {
         hit = mid;
         lo = mid + 1;
       } else hi = mid - 1;
