@@ -245,10 +245,10 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
 
   // Proclitics longest first; only those starting like the token can prefix it.
   const proclitics = procliticCandidates(config.clitics.proclitics);
-  // A candidate's string is made only when its signature (length, first, second and last code
-  // units) is one of a known first token's: most words of a document are no candidate at all.
+  // A candidate's string is made only when its signature (a hash of its units) is one of a known
+  // first token's: most words of a document are no candidate at all.
   const signatures = index.firstTokenSignatures?.();
-  const mayStart = (length: number, c0: number, c1: number, last: number): boolean => signatures === undefined || hasSignature(signatures, tokenSignature(length, c0, c1, last));
+  const mayStart = (key: string, start: number, end: number, lead?: number): boolean => signatures === undefined || hasSignature(signatures, tokenSignature(key, start, end, lead));
 
   return (text, first, last, found) => {
     const { base, key, offsets, starts, ends } = text;
@@ -287,18 +287,17 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
       if (root < rootStarts.length && rootStarts[root]! <= plainStart && base + offsets[e - 1]! < rootEnd(root)) continue;
       const length = e - s;
       const c0 = key.charCodeAt(s);
-      const lastUnit = key.charCodeAt(e - 1);
       best = undefined;
       bestTokens = 0;
       // The word as it stands, then with each proclitic run taken off (and the article restored
       // after لل, where it lost its alef: للإقليم = ل + الإقليم).
-      if (mayStart(length, c0, length > 1 ? key.charCodeAt(s + 1) : 0, lastUnit)) tryCandidate(t, key.slice(s, e), 0);
+      if (mayStart(key, s, e)) tryCandidate(t, key.slice(s, e), 0);
       for (const p of proclitics.get(c0) ?? NONE) {
         if (length - p.length < 2 || !key.startsWith(p, s)) continue;
         const rest = s + p.length;
-        if (mayStart(e - rest, key.charCodeAt(rest), key.charCodeAt(rest + 1), lastUnit)) tryCandidate(t, key.slice(rest, e), p.length);
+        if (mayStart(key, rest, e)) tryCandidate(t, key.slice(rest, e), p.length);
         // After لل the surface's alef is not in the text: the occurrence starts at the second ل.
-        if (p.endsWith('لل') && mayStart(e - rest + 2, 0x0627, key.charCodeAt(rest - 1), lastUnit)) tryCandidate(t, `ا${key.slice(rest - 1, e)}`, p.length - 1);
+        if (p.endsWith('لل') && mayStart(key, rest - 1, e, 0x0627)) tryCandidate(t, `ا${key.slice(rest - 1, e)}`, p.length - 1);
       }
       const occurrence = best as Occurrence | undefined;
       if (occurrence && !overlapsSpan(occurrence.start, occurrence.end) && !inBrokenMarkup(occurrence.start, occurrence.end)) {
