@@ -55,6 +55,14 @@ export function tokensOf(key: string): string[] {
   return key.match(TOKEN) ?? [];
 }
 
+/** TOKEN without the global flag: `exec` then finds the first token and leaves no state behind. */
+const FIRST_TOKEN = new RegExp(TOKEN.source, 'u');
+
+/** The first token of a key (the key itself when it has none): what surfaces are looked up by. */
+function firstTokenOf(key: string): string {
+  return FIRST_TOKEN.exec(key)?.[0] ?? key;
+}
+
 /** Token boundaries of a text: token `i` is `[starts[i], ends[i])`. */
 export interface TokenBounds {
   count: number;
@@ -610,7 +618,7 @@ export class CorpusIndex {
         const key = matchingKey(name).trim();
         if (key.length === 0 || this.catalogKeys.has(key)) continue;
         this.catalogKeys.set(key, entity.id);
-        addToSetMap(this.catalogByFirst, tokensOf(key)[0] ?? key, key);
+        addToSetMap(this.catalogByFirst, firstTokenOf(key), key);
       }
     }
   }
@@ -650,32 +658,33 @@ export class CorpusIndex {
       tally(byKey, key);
       if (id !== undefined) tally(byId, id);
       if (type !== undefined) tally(byType, type);
-      if (type !== undefined && this.config.types.has(type) && key.length > 0) countKey(typed, key, type, id ?? '', sign);
+      if (type !== undefined && this.config.types.has(type) && key.length > 0) countKey(typed, key, type, id ?? '');
     }
-    for (const [name, count] of byKey) this.byKey.add(name, docId, sign * count);
-    for (const [name, count] of byId) this.byId.add(name, docId, sign * count);
-    for (const [name, count] of byType) this.byType.add(name, docId, sign * count);
-    for (const [key, counts] of typed) {
+    // forEach, not for-of: no [name, count] pair made per entry (a document may name 3,000 keys).
+    byKey.forEach((count, name) => this.byKey.add(name, docId, sign * count));
+    byId.forEach((count, name) => this.byId.add(name, docId, sign * count));
+    byType.forEach((count, name) => this.byType.add(name, docId, sign * count));
+    typed.forEach((counts, key) => {
       this.surfaceCache.delete(key);
       let types = this.keyTypes.get(key);
       if (!types) {
-        if (sign < 0) continue;
+        if (sign < 0) return;
         this.keyTypes.set(key, (types = new Tally()));
-        const first = tokensOf(key)[0] ?? key;
+        const first = firstTokenOf(key);
         addToSetMap(this.annotatedByFirst, first, key);
         this.surfaceSetChanged(first);
       }
-      for (const [type, n] of counts.types) types.add(type, n);
+      for (let i = 0; i < counts.types.length; i += 2) types.add(counts.types[i] as string, sign * (counts.types[i + 1] as number));
       const ids = getOrCreate(this.keyIds, key);
-      for (const [id, n] of counts.ids) ids.add(id, n);
+      for (let i = 0; i < counts.ids.length; i += 2) ids.add(counts.ids[i] as string, sign * (counts.ids[i + 1] as number));
       if (types.size === 0) {
         this.keyTypes.delete(key);
         this.keyIds.delete(key);
-        const first = tokensOf(key)[0] ?? key;
+        const first = firstTokenOf(key);
         removeFromSetMap(this.annotatedByFirst, first, key);
         this.surfaceSetChanged(first);
       }
-    }
+    });
   }
 }
 
@@ -688,17 +697,33 @@ function documentEntry(parsed: ParsedDocument, mentions: Mention[], retain: bool
   return retain ? { parsed, source: parsed.source, mentions } : { source: parsed.source, lines: new LineIndex(parsed.source), mentions };
 }
 
-/** A document's share of one key's declared types and linked ids ('' for none), with counts. */
+/**
+ * A document's share of one key's declared types and linked ids ('' for none): name, count, name,
+ * count, in the order first met. A key has one or two of each, so a list read through beats a
+ * map: a document of 3,000 distinct surfaces would make 6,000 maps each time it is counted.
+ */
 interface KeyTally {
-  types: Map<string, number>;
-  ids: Map<string, number>;
+  types: (string | number)[];
+  ids: (string | number)[];
 }
 
-function countKey(typed: Map<string, KeyTally>, key: string, type: string, id: string, by: number): void {
-  let counts = typed.get(key);
-  if (!counts) typed.set(key, (counts = { types: new Map(), ids: new Map() }));
-  counts.types.set(type, (counts.types.get(type) ?? 0) + by);
-  counts.ids.set(id, (counts.ids.get(id) ?? 0) + by);
+function countKey(typed: Map<string, KeyTally>, key: string, type: string, id: string): void {
+  const counts = typed.get(key);
+  if (!counts) typed.set(key, { types: [type, 1], ids: [id, 1] });
+  else {
+    bump(counts.types, type);
+    bump(counts.ids, id);
+  }
+}
+
+function bump(counts: (string | number)[], name: string): void {
+  for (let i = 0; i < counts.length; i += 2) {
+    if (counts[i] === name) {
+      counts[i + 1] = (counts[i + 1] as number) + 1;
+      return;
+    }
+  }
+  counts.push(name, 1);
 }
 
 function tally(map: Map<string, number>, name: string): void {
