@@ -347,6 +347,10 @@ function snapshot(index: CorpusIndex): unknown {
     entities: ['isis', 'krg', 'ap'].map((id) => [index.countOfEntity(id), mentions(index.mentionsOfEntity(id))]),
     types: ['PER', 'ORG', 'GPE'].map((type) => [index.countOfType(type), mentions(index.mentionsOfType(type))]),
     first: [...allKeys].map((key) => [key, [...(index.surfacesStartingWith(key.split(' ')[0]!) ?? [])].sort()]),
+    // As references list them: documents by id, each one's mentions in order (not sorted here).
+    byDocument: [...keys.map((key) => ({ key })), ...['isis', 'krg', 'ap'].map((id) => ({ id })), ...['PER', 'ORG', 'GPE'].map((type) => ({ type }))].map((of) =>
+      [...index.mentionsByDocument(of)].map(([docId, list]) => `${docId}:${list.map((m) => m.spanIndex).join(',')}`),
+    ),
   };
 }
 

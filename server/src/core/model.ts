@@ -103,9 +103,14 @@ export class Span {
     public children: readonly number[],
   ) {}
 
+  /** Source offset just past the label's `}`: where the span's markup ends. */
+  get afterLabel(): number {
+    return this.label.closeBrace + 1;
+  }
+
   /** From `[` to the label's `}` inclusive. */
   get range(): OffsetRange {
-    return { start: this.openBracket, end: this.label.closeBrace + 1 };
+    return { start: this.openBracket, end: this.afterLabel };
   }
 
   /** The source between `[` and `]` (markup of nested spans included). */

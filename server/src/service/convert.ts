@@ -17,7 +17,7 @@ export function toRange(mapper: PositionMapper, range: OffsetRange): Range {
  */
 export function spanColumns(mapper: PositionMapper, span: Span): { line: number; open: number; close: number; end: number } {
   const start = mapper.positionAt(span.openBracket);
-  return { line: start.line, open: start.character, close: mapper.positionAt(span.closeBracket).character, end: mapper.positionAt(span.label.closeBrace + 1).character };
+  return { line: start.line, open: start.character, close: mapper.positionAt(span.closeBracket).character, end: mapper.positionAt(span.afterLabel).character };
 }
 
 export function toSeverity(severity: Severity): DiagnosticSeverity {
@@ -39,7 +39,7 @@ export function toSeverity(severity: Severity): DiagnosticSeverity {
  */
 export function spanAt(doc: ParsedDocument, offset: number, touching = false): { span: Span; index: number } | undefined {
   const within = (s: Span): boolean => {
-    const end = s.label.closeBrace + 1;
+    const end = s.afterLabel;
     return s.openBracket <= offset && (offset < end || (touching && offset === end));
   };
   let candidates: readonly number[] = doc.roots;
