@@ -59,9 +59,9 @@ export function editedLines(text: string, line: number, offset: number, removedL
     const id = span.label.id?.name;
     const type = span.label.type?.name ?? (id !== undefined ? typeOfId(id) : undefined);
     if (id !== undefined && type === undefined) return undefined;
-    const open = linesAfter.position(span.range.start);
+    const open = linesAfter.position(span.openBracket);
     const column = (at: number): number => at - linesAfter.starts[open.line]!;
-    spans.push({ line: line + open.line, start: open.character, close: column(span.closeBracket), end: column(span.range.end), depth: span.depth, type, id });
+    spans.push({ line: line + open.line, start: open.character, close: column(span.closeBracket), end: column(span.afterLabel), depth: span.depth, type, id });
   }
   return { firstLine: line, linesBefore: linesBefore.starts.length, linesAfter: linesAfter.starts.length, spans };
 }
