@@ -26,18 +26,61 @@ const EQUALS = 61;
 const AT = 64;
 
 
-/** What a removed piece of markup was, for the emission pass. */
-const enum Skip {
-  Escape,
-  Open,
-  Close,
+/**
+ * The pieces of markup a scan removes, in source order: where each starts and ends, and what it
+ * is (an escape's backslash, a span's `[`, or its `]{...}`). One buffer serves every scan (a scan
+ * never starts inside another), so a 1 MB document's 60,000 pieces are no lists that grow.
+ */
+class RemovedMarkup {
+  private data = new Int32Array(3 * 1024);
+  count = 0;
+
+  /** `what`: ESCAPE, the slot of the span a `[` opens, or `closing(slot)` for its `]{...}`. */
+  add(start: number, end: number, what: number): number {
+    if (3 * this.count === this.data.length) {
+      const grown = new Int32Array(2 * this.data.length);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    const at = 3 * this.count;
+    this.data[at] = start;
+    this.data[at + 1] = end;
+    this.data[at + 2] = what;
+    return this.count++;
+  }
+
+  start(piece: number): number {
+    return this.data[3 * piece]!;
+  }
+  end(piece: number): number {
+    return this.data[3 * piece + 1]!;
+  }
+  what(piece: number): number {
+    return this.data[3 * piece + 2]!;
+  }
+  /** A bracket that turned out to be text: its piece removes nothing. */
+  keep(piece: number): void {
+    this.data[3 * piece + 1] = this.data[3 * piece]!;
+  }
+
+  /** Done with the pieces: a buffer grown past what a 1 MB document needs is not kept for the next scan. */
+  clear(): void {
+    this.count = 0;
+    if (this.data.length > 3 * 131072) this.data = new Int32Array(3 * 1024);
+  }
 }
+
+const ESCAPE = -1;
+/** What a span's `]{...}` piece holds: its slot, told apart from a `[`'s. */
+const closing = (slot: number): number => -2 - slot;
+
+const removed = new RemovedMarkup();
 
 /** A `[` waiting for its `]` on the current line. */
 interface OpenBracket {
   offset: number;
-  /** Index of its entry in the skip list (made dead if the bracket turns out literal). */
-  skip: number;
+  /** Its piece of removed markup (kept as text if the bracket turns out literal). */
+  piece: number;
   /** Slot the span will take in preorder. */
   slot: number;
   /** Slots of completed spans directly inside it (NO_CHILDREN until the first). */
@@ -101,11 +144,7 @@ export interface LinesParse {
  */
 export function parseLines(source: string, from: number, to: number, plainBase: number, cpBase: number, runs: OffsetMap): LinesParse {
   const problems: SyntaxProblem[] = [];
-  // Removed markup, in source order: [skipStart, skipEnd) of each piece.
-  const skipStart: number[] = [];
-  const skipEnd: number[] = [];
-  const skipKind: Skip[] = [];
-  const skipSlot: number[] = [];
+  removed.count = 0;
 
   const names = new NameTable();
 
@@ -115,7 +154,7 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
 
   /** The brackets of `open` were not markup after all: its children move up a level. */
   const abandon = (open: OpenBracket): void => {
-    skipEnd[open.skip] = skipStart[open.skip]!;
+    removed.keep(open.piece);
     const parent = stack[stack.length - 1];
     if (parent) for (const child of open.children) addChild(parent, child);
   };
@@ -132,11 +171,14 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
     }
   };
 
+  // Whether the plain text may hold a surrogate pair: without one, code point offsets are UTF-16 offsets.
+  let surrogates = false;
   let i = from;
   while (i < to) {
     const c = source.charCodeAt(i);
     // Fast path: every character that matters is ASCII at or below '}'.
     if (c > CLOSE_BRACE) {
+      if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
       i++;
       continue;
     }
@@ -149,10 +191,7 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
       case BACKSLASH: {
         const next = source.charCodeAt(i + 1);
         if (next === OPEN_BRACKET || next === CLOSE_BRACKET || next === OPEN_BRACE || next === CLOSE_BRACE || next === BACKSLASH) {
-          skipStart.push(i);
-          skipEnd.push(i + 1);
-          skipKind.push(Skip.Escape);
-          skipSlot.push(-1);
+          removed.add(i, i + 1, ESCAPE);
           i += 2;
         } else {
           i++;
@@ -160,12 +199,8 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
         break;
       }
       case OPEN_BRACKET:
-        stack.push({ offset: i, skip: skipStart.length, slot: slots.length, children: NO_CHILDREN });
+        stack.push({ offset: i, piece: removed.add(i, i + 1, slots.length), slot: slots.length, children: NO_CHILDREN });
         slots.push(undefined);
-        skipStart.push(i);
-        skipEnd.push(i + 1);
-        skipKind.push(Skip.Open);
-        skipSlot.push(slots.length - 1);
         i++;
         break;
       case CLOSE_BRACKET: {
@@ -191,6 +226,8 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
           const end = lineBreakFrom(source, i + 1);
           problems.push({ code: 'unclosed-span', message: "the label '{' is not closed by '}' on its line", range: { start: i + 1, end } });
           abandon(open);
+          // That rest of the line stays text, and the scan does not read it.
+          surrogates = true;
           i = end;
           break;
         }
@@ -199,10 +236,7 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
           problems.push({ code: 'empty-label', message: 'the label is empty: give a type or an @id', range: label.range });
         }
         slots[open.slot] = new Span(open.offset, i, label, open.children);
-        skipStart.push(i);
-        skipEnd.push(labelEnd + 1);
-        skipKind.push(Skip.Close);
-        skipSlot.push(open.slot);
+        removed.add(i, labelEnd + 1, closing(open.slot));
         const parent = stack[stack.length - 1];
         if (parent) addChild(parent, open.slot);
         i = labelEnd + 1;
@@ -223,23 +257,27 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
   }
   closeLine();
 
-  // Emission: copy the text between live pieces of markup, noting span offsets on the way.
-  const chunks: string[] = [];
+  // Emission: copy the text between live pieces of markup, noting span offsets on the way. The
+  // pieces are concatenated, not joined: V8 links them and copies once, when the text is first
+  // read, and a list of 40,000 pieces is not made.
+  let plain = '';
   const { plainStarts, sourceStarts } = runs;
   let plainLength = plainBase;
   let at = from;
-  for (let k = 0; k < skipStart.length; k++) {
-    const s = skipStart[k]!;
-    const e = skipEnd[k]!;
+  for (let k = 0; k < removed.count; k++) {
+    const s = removed.start(k);
+    const e = removed.end(k);
     if (s === e) continue; // a bracket that turned out to be literal text
     if (s > at) {
-      chunks.push(source.slice(at, s));
+      plain += source.slice(at, s);
       plainLength += s - at;
     }
-    const span = skipSlot[k]! >= 0 ? slots[skipSlot[k]!] : undefined;
-    if (span) {
-      if (skipKind[k] === Skip.Open) span.start = plainLength;
-      else span.end = plainLength;
+    const what = removed.what(k);
+    if (what >= 0) {
+      const span = slots[what];
+      if (span) span.start = plainLength;
+    } else if (what !== ESCAPE) {
+      slots[closing(what)]!.end = plainLength;
     }
     at = e;
     if (plainStarts[plainStarts.length - 1] === plainLength) sourceStarts[sourceStarts.length - 1] = e;
@@ -248,8 +286,8 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
       sourceStarts.push(e);
     }
   }
-  if (at < to) chunks.push(source.slice(at, to));
-  const plain = chunks.join('');
+  if (at < to) plain += source.slice(at, to);
+  removed.clear();
 
   // A span whose surface came out empty is markup around nothing: reported, and no span.
   for (let slot = 0; slot < slots.length; slot++) {
@@ -261,11 +299,11 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
   }
 
   const spans = compact(slots);
-  const counter = new CodePointCounter(plain);
+  const counter = surrogates ? new CodePointCounter(plain) : undefined;
   for (const span of spans) {
     span.text = plain.slice(span.start - plainBase, span.end - plainBase);
-    span.cpStart = cpBase + counter.toCodePoint(span.start - plainBase);
-    span.cpEnd = cpBase + counter.toCodePoint(span.end - plainBase);
+    span.cpStart = cpBase + (counter ? counter.toCodePoint(span.start - plainBase) : span.start - plainBase);
+    span.cpEnd = cpBase + (counter ? counter.toCodePoint(span.end - plainBase) : span.end - plainBase);
   }
   return { spans, problems, plain };
 }
