@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { matchingKey, matchingKeyWithOffsets } from '../../server/src/core/arabic';
+import { matchingKey, matchingKeyTokens } from '../../server/src/core/arabic';
 import { isProcliticRun } from '../../server/src/core/diagnostics';
 import { DEFAULT_PROCLITICS } from '../../server/src/core/config';
 
@@ -19,7 +19,7 @@ describe('the Arabic matching key', () => {
 
   it('maps each key unit back to the text it came from', () => {
     const text = 'وَداعـش';
-    const { key, offsets } = matchingKeyWithOffsets(text);
+    const { key, offsets } = matchingKeyTokens(text);
     assert.equal(key, 'وداعش');
     assert.deepEqual([...offsets], [0, 2, 3, 4, 6, 7]);
   });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { matchingKeyWithOffsets } from '../../server/src/core/arabic';
+import { matchingKeyTokens } from '../../server/src/core/arabic';
 import { loadConfig } from '../../server/src/core/config';
 import { CorpusIndex } from '../../server/src/core/corpusIndex';
 import { diagnoseDocument } from '../../server/src/core/diagnostics';
@@ -164,7 +164,7 @@ describe('regressions found by fuzzing', () => {
 
   it('the matching key keeps a leading U+FEFF, so it lines up with its offsets', () => {
     // A UTF-16 decoder dropped it as a BOM: a mention of 'ن' was then reported on the line break before it.
-    const { key, offsets } = matchingKeyWithOffsets('\ufeff\u064b\nن');
+    const { key, offsets } = matchingKeyTokens('\ufeff\u064b\nن');
     assert.equal(key, '\ufeff\nن');
     assert.deepEqual([...offsets], [0, 2, 3, 4]);
     assert.deepEqual(fixesOf('---\n---\n\ufeff\u064b\n[ن]{ORG} ن\n').map((d) => [d.code, d.fixed]), [['missed-mention', ['---\n---\n\ufeff\u064b\n[ن]{ORG} [ن]{ORG}\n']]]);

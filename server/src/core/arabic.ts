@@ -4,6 +4,8 @@
  * The key is for comparison only and is never written back into text.
  */
 
+import { SPACE, WORD, bmpClasses, hasClass } from './charClass';
+
 /** Code units the key drops: harakat and the superscript alef, tatweel, bidi marks. */
 function isDropped(c: number): boolean {
   return (c >= 0x064b && c <= 0x0652) || c === 0x0670 || c === 0x0640 || c === 0x200e || c === 0x200f || c === 0x061c;
@@ -49,32 +51,96 @@ export function matchingKey(text: string): string {
 }
 
 /**
- * The matching key of a text together with, for each key unit, the offset in the text it came
- * from (plus one final entry: the text's length), so a match in the key maps back to the text.
+ * The matching key of a text and its tokens (`TOKEN` of the corpus index: runs of letters, marks
+ * and digits, and single other characters), made in one pass: what the missed-mention search
+ * reads a whole document as.
  */
-export function matchingKeyWithOffsets(text: string): { key: string; offsets: Int32Array } {
+export interface KeyTokens {
+  key: string;
+  /** For each key unit, the offset in the text it came from; one final entry: the text's length. */
+  offsets: Int32Array;
+  /** Token `i` of the key is `key[starts[i], ends[i])`. */
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+export function matchingKeyTokens(text: string): KeyTokens {
+  const classes = bmpClasses();
   const length = text.length;
   const offsets = new Int32Array(length + 1);
   // The key's code units go to an array and become a string in one step: a document's key is
   // mostly its text, but teh marbuta and hamza forms are frequent enough that copying runs
   // between them makes tens of thousands of pieces.
   const codes = new Uint16Array(length);
+  // Room for a token every four units to start with (a word and a space are more), grown when needed.
+  let starts = new Int32Array((length >> 2) + 16);
+  let ends = new Int32Array(starts.length);
+  let count = 0;
   let n = 0;
+  let inWord = false;
   let surrogates = false;
   for (let i = 0; i < length; i++) {
     let c = text.charCodeAt(i);
-    if (c >= 0x061c) {
-      if (c < KEY_UNITS_END) {
-        c = KEY_UNITS[c - 0x061c]!;
-        if (c === 0) continue;
-      } else if (c === 0x200e || c === 0x200f) continue;
-      else if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
-    }
+    let cls: number;
+    let units = 1;
+    if (c < 0x061c) cls = classes[c]!;
+    else if (c < KEY_UNITS_END) {
+      c = KEY_UNITS[c - 0x061c]!;
+      if (c === 0) continue;
+      cls = classes[c]!;
+    } else if (c === 0x200e || c === 0x200f) continue;
+    else if (c >= 0xd800 && c <= 0xdfff) {
+      surrogates = true;
+      // A pair in the key is a pair in the text, perhaps with units the key drops between them.
+      let j = i + 1;
+      while (j < length && droppedFromKey(text.charCodeAt(j))) j++;
+      const d = text.charCodeAt(j);
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        cls = hasClass(cp, WORD) ? WORD : hasClass(cp, SPACE) ? SPACE : 0;
+        offsets[n] = i;
+        codes[n++] = c;
+        i = j;
+        c = d;
+        units = 2;
+      } else cls = 0; // a lone surrogate: a token of its own
+    } else cls = classes[c]!;
     offsets[n] = i;
     codes[n++] = c;
+    // n is now past the unit (or pair); it started at n - units.
+    if (cls & WORD) {
+      if (inWord) continue;
+      inWord = true;
+    } else {
+      if (inWord) {
+        ends[count++] = n - units;
+        inWord = false;
+      }
+      if (cls & SPACE) continue;
+    }
+    if (count === starts.length) {
+      starts = grown(starts);
+      ends = grown(ends);
+    }
+    starts[count] = n - units;
+    // A word's end is set when it ends; another character is a token of its own.
+    if (!inWord) ends[count++] = n;
   }
+  if (inWord) ends[count++] = n;
   offsets[n] = length;
-  return { key: codesToString(codes.subarray(0, n), surrogates), offsets: offsets.subarray(0, n + 1) };
+  return { key: codesToString(codes.subarray(0, n), surrogates), offsets: offsets.subarray(0, n + 1), count, starts, ends };
+}
+
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(2 * a.length);
+  b.set(a);
+  return b;
+}
+
+/** Whether the key drops a code unit. */
+function droppedFromKey(c: number): boolean {
+  return c === 0x200e || c === 0x200f || (c >= 0x061c && c < KEY_UNITS_END && KEY_UNITS[c - 0x061c] === 0);
 }
 
 /**

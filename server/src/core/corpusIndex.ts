@@ -7,7 +7,6 @@
  */
 
 import { matchingKey } from './arabic';
-import { SPACE, WORD, bmpClasses, hasClass } from './charClass';
 import type { CorpusConfig } from './config';
 import type { ParsedDocument, Span } from './model';
 import { parse } from './parser';
@@ -62,71 +61,6 @@ const FIRST_TOKEN = new RegExp(TOKEN.source, 'u');
 function firstTokenOf(key: string): string {
   return FIRST_TOKEN.exec(key)?.[0] ?? key;
 }
-
-/** Token boundaries of a text: token `i` is `[starts[i], ends[i])`. */
-export interface TokenBounds {
-  count: number;
-  starts: Int32Array;
-  ends: Int32Array;
-}
-
-/**
- * The tokens `TOKEN` finds in a text, as boundaries only: one pass over char codes with a class
- * table, no match objects, no strings (a 1 MB document has some 100,000 tokens).
- */
-export function tokenBounds(text: string): TokenBounds {
-  const classes = bmpClasses();
-  const n = text.length;
-  // Room for a token every four code units to start with (a word and a space are more), grown
-  // when needed: there is a token per code unit at most.
-  let starts = new Int32Array((n >> 2) + 16);
-  let ends = new Int32Array(starts.length);
-  let count = 0;
-  const classAt = (i: number): number => {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-        return ASTRAL | (hasClass(cp, WORD) ? WORD : hasClass(cp, SPACE) ? SPACE : 0);
-      }
-    }
-    return classes[c]! & (WORD | SPACE);
-  };
-  let i = 0;
-  while (i < n) {
-    let cls = classAt(i);
-    if (cls & SPACE) {
-      i += cls & ASTRAL ? 2 : 1;
-      continue;
-    }
-    const start = i;
-    if (cls & WORD) {
-      do {
-        i += cls & ASTRAL ? 2 : 1;
-        cls = i < n ? classAt(i) : 0;
-      } while (cls & WORD);
-    } else {
-      i += cls & ASTRAL ? 2 : 1;
-    }
-    if (count === starts.length) {
-      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-        const b = new Int32Array(Math.min(n + 16, a.length * 2));
-        b.set(a);
-        return b;
-      };
-      starts = grow(starts);
-      ends = grow(ends);
-    }
-    starts[count] = start;
-    ends[count] = i;
-    count++;
-  }
-  return { count, starts, ends };
-}
-
-/** A class bit of `tokenBounds` only: the code point is a surrogate pair. */
-const ASTRAL = 8;
 
 /** Bits of the first-token signature table (a million bits, 128 KB). */
 const SIGNATURE_BITS = 20;

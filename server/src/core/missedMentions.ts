@@ -7,9 +7,9 @@
  * makes a keystroke cost the search of one line instead of the whole document's.
  */
 
-import { matchingKey, matchingKeyWithOffsets } from './arabic';
+import { type KeyTokens, matchingKey, matchingKeyTokens } from './arabic';
 import type { CorpusConfig } from './config';
-import { type CorpusIndex, type KnownSurface, hasSignature, signatureTable, tokenBounds, tokenSignature, tokensOf } from './corpusIndex';
+import { type CorpusIndex, type KnownSurface, hasSignature, signatureTable, tokenSignature, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
 import { bodyStartOf, floorIndex, isLineBreak, lineBreakFrom, plainRangeToSource } from './text';
 
@@ -109,21 +109,14 @@ function procliticCandidates(proclitics: readonly string[]): Map<number, string[
 }
 
 /** A stretch of plain text as the search reads it: its matching key, and the key's tokens. */
-interface KeyedText {
-  /** Plain-text offset of the stretch's start. */
+interface KeyedText extends KeyTokens {
+  /** Plain-text offset of the stretch's start (the key's offsets are from there). */
   base: number;
-  key: string;
-  /** For each key unit, the offset in the stretch it came from (and the stretch's length). */
-  offsets: Int32Array;
-  count: number;
-  starts: Int32Array;
-  ends: Int32Array;
 }
 
 function keyedText(plain: string, from: number, to: number): KeyedText {
-  const { key, offsets } = matchingKeyWithOffsets(from === 0 && to === plain.length ? plain : plain.slice(from, to));
   // Token boundaries only: a token's text is sliced when it is looked up and dropped at once.
-  return { base: from, key, offsets, ...tokenBounds(key) };
+  return { base: from, ...matchingKeyTokens(from === 0 && to === plain.length ? plain : plain.slice(from, to)) };
 }
 
 /**
