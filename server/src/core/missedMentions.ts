@@ -91,19 +91,22 @@ export class MissedMentionCache {
   }
 }
 
-/** Proclitic keys longest first, grouped by their first code unit (built once per list). */
-const procliticsByInitial = new WeakMap<readonly string[], Map<number, string[]>>();
+/**
+ * Proclitic keys longest first, grouped by their first code unit, in a list indexed by that unit
+ * (built once per list): a word's first unit finds its candidates with no map lookup, and the
+ * search does this for every word of a document.
+ */
+const procliticsByInitial = new WeakMap<readonly string[], readonly (readonly string[] | undefined)[]>();
 
-function procliticCandidates(proclitics: readonly string[]): Map<number, string[]> {
+function procliticCandidates(proclitics: readonly string[]): readonly (readonly string[] | undefined)[] {
   let byInitial = procliticsByInitial.get(proclitics);
   if (!byInitial) {
-    byInitial = new Map();
-    for (const p of proclitics.map(matchingKey).filter((k) => k.length > 0).sort((a, b) => b.length - a.length)) {
-      const list = byInitial.get(p.charCodeAt(0));
-      if (list) list.push(p);
-      else byInitial.set(p.charCodeAt(0), [p]);
-    }
-    procliticsByInitial.set(proclitics, byInitial);
+    const keys = proclitics.map(matchingKey).filter((k) => k.length > 0).sort((a, b) => b.length - a.length);
+    // Filled with undefined up to the last initial: a list with a gap of more than a thousand
+    // would be kept as a dictionary.
+    const lists: (string[] | undefined)[] = Array.from({ length: Math.max(-1, ...keys.map((k) => k.charCodeAt(0))) + 1 }, () => undefined);
+    for (const key of keys) (lists[key.charCodeAt(0)] ??= []).push(key);
+    procliticsByInitial.set(proclitics, (byInitial = lists));
   }
   return byInitial;
 }
@@ -285,7 +288,9 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
       // The word as it stands, then with each proclitic run taken off (and the article restored
       // after لل, where it lost its alef: للإقليم = ل + الإقليم).
       if (mayStart(key, s, e)) tryCandidate(t, key.slice(s, e), 0);
-      for (const p of proclitics.get(c0) ?? NONE) {
+      const candidates = c0 < proclitics.length ? proclitics[c0] : undefined;
+      for (let k = 0; candidates !== undefined && k < candidates.length; k++) {
+        const p = candidates[k]!;
         if (length - p.length < 2 || !key.startsWith(p, s)) continue;
         const rest = s + p.length;
         if (mayStart(key, rest, e)) tryCandidate(t, key.slice(rest, e), p.length);
@@ -306,8 +311,6 @@ function crossesLine(plain: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (isLineBreak(plain.charCodeAt(i))) return true;
   return false;
 }
-
-const NONE: readonly string[] = [];
 
 /** Whether a plain-text range touches a stray bracket or an unclosed span (cheap when there is none). */
 function overlapsProblem(doc: ParsedDocument): (start: number, end: number) => boolean {
