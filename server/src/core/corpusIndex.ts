@@ -122,7 +122,7 @@ class Tally {
  * name once, when first asked for: diagnostics ask for the names of its spans one by one.
  */
 class MentionGroups {
-  readonly byName = new Map<string, Map<string, number>>();
+  readonly byName = new Map<string, NamingDocuments>();
   /** Lists by name of long documents' mentions, kept while their list of mentions is current. */
   private readonly listed = new WeakMap<readonly Mention[], Map<string, Mention[]>>();
   constructor(
@@ -137,7 +137,18 @@ class MentionGroups {
   /** Counts a document's mentions of one name in (a positive count) or out (negative), all at once. */
   add(name: string, docId: string, count: number): void {
     let docs = this.byName.get(name);
-    if (!docs) this.byName.set(name, (docs = new Map()));
+    if (docs === undefined || !(docs instanceof Map)) {
+      if (docs === undefined || docs.docId === docId) {
+        const next = (docs?.count ?? 0) + count;
+        if (this.sortedIds.size > 0 && (docs === undefined || next <= 0)) this.sortedIds.delete(name);
+        if (next <= 0) this.byName.delete(name);
+        else if (docs) docs.count = next;
+        else this.byName.set(name, { docId, count: next });
+        return;
+      }
+      // A second document names it: a map from here on.
+      this.byName.set(name, (docs = new Map([[docs.docId, docs.count]])));
+    }
     const before = docs.get(docId);
     if (before === undefined && this.sortedIds.size > 0) this.sortedIds.delete(name);
     const next = (before ?? 0) + count;
@@ -151,14 +162,14 @@ class MentionGroups {
   /** The mentions of a name, document by document, each document's in order. */
   mentions(name: string): Mention[] {
     const out: Mention[] = [];
-    for (const docId of this.byName.get(name)?.keys() ?? []) this.pick(name, docId, out);
+    for (const docId of this.idsOf(name)) this.pick(name, docId, out);
     return out;
   }
   /** The same by document, the documents in the order of their ids (as lists of places show them). */
   *byDocument(name: string): Generator<[string, Mention[]]> {
     let ids = this.sortedIds.get(name);
     if (!ids) {
-      ids = [...(this.byName.get(name)?.keys() ?? [])].sort();
+      ids = [...this.idsOf(name)].sort();
       if (ids.length > 0) this.sortedIds.set(name, ids);
     }
     for (const docId of ids) yield [docId, this.pick(name, docId, [])];
@@ -177,9 +188,16 @@ class MentionGroups {
     return out;
   }
   count(name: string): number {
+    const docs = this.byName.get(name);
+    if (docs === undefined || !(docs instanceof Map)) return docs?.count ?? 0;
     let n = 0;
-    for (const count of this.byName.get(name)?.values() ?? []) n += count;
+    for (const count of docs.values()) n += count;
     return n;
+  }
+  /** The ids of the documents that name a name, in the order they first did. */
+  private idsOf(name: string): Iterable<string> {
+    const docs = this.byName.get(name);
+    return docs === undefined ? [] : docs instanceof Map ? docs.keys() : [docs.docId];
   }
   private listsOf(all: readonly Mention[]): Map<string, Mention[]> {
     let lists = this.listed.get(all);
@@ -196,6 +214,18 @@ class MentionGroups {
     }
     return lists;
   }
+}
+
+/**
+ * The documents that name a name, with how many times each does. Most names of a corpus are
+ * named by one document (a long document has thousands of surfaces of its own): a map for each
+ * would be made, and shrunk and dropped, whenever that document is counted in and out.
+ */
+type NamingDocuments = OneDocument | Map<string, number>;
+
+interface OneDocument {
+  docId: string;
+  count: number;
 }
 
 /** Up to how many mentions a document's are scanned for a name rather than listed by name. */
