@@ -87,6 +87,36 @@ interface OpenBracket {
   children: number[];
 }
 
+/**
+ * The `[`s waiting on the current line, innermost last. A popped bracket's object is used again
+ * for the next one pushed at its depth: a document has 20,000 brackets, a line a few at a time.
+ * What `pop` returns stays valid until the next `push`.
+ */
+class OpenBrackets {
+  private readonly frames: OpenBracket[] = [];
+  private depth = 0;
+
+  push(offset: number, piece: number, slot: number): void {
+    const frame = this.frames[this.depth];
+    if (frame) {
+      frame.offset = offset;
+      frame.piece = piece;
+      frame.slot = slot;
+      frame.children = NO_CHILDREN;
+    } else this.frames.push({ offset, piece, slot, children: NO_CHILDREN });
+    this.depth++;
+  }
+
+  pop(): OpenBracket | undefined {
+    return this.depth > 0 ? this.frames[--this.depth] : undefined;
+  }
+
+  /** The innermost, or undefined when none waits. */
+  top(): OpenBracket | undefined {
+    return this.depth > 0 ? this.frames[this.depth - 1] : undefined;
+  }
+}
+
 /** Notes a completed span inside `open`; a span's list of children is made at its first child. */
 function addChild(open: OpenBracket, slot: number): void {
   if (open.children === NO_CHILDREN) open.children = [slot];
@@ -150,18 +180,17 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
 
   // Spans by preorder slot; a slot stays empty when its `[` turns out not to open a span.
   const slots: (Span | undefined)[] = [];
-  const stack: OpenBracket[] = [];
+  const stack = new OpenBrackets();
 
   /** The brackets of `open` were not markup after all: its children move up a level. */
   const abandon = (open: OpenBracket): void => {
     removed.keep(open.piece);
-    const parent = stack[stack.length - 1];
+    const parent = stack.top();
     if (parent) for (const child of open.children) addChild(parent, child);
   };
 
   const closeLine = (): void => {
-    while (stack.length > 0) {
-      const open = stack.pop()!;
+    for (let open = stack.pop(); open; open = stack.pop()) {
       problems.push({
         code: 'unclosed-span',
         message: "'[' is not closed by ']{...}' on its line",
@@ -199,7 +228,7 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
         break;
       }
       case OPEN_BRACKET:
-        stack.push({ offset: i, piece: removed.add(i, i + 1, slots.length), slot: slots.length, children: NO_CHILDREN });
+        stack.push(i, removed.add(i, i + 1, slots.length), slots.length);
         slots.push(undefined);
         i++;
         break;
@@ -237,7 +266,7 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
         }
         slots[open.slot] = new Span(open.offset, i, label, open.children);
         removed.add(i, labelEnd + 1, closing(open.slot));
-        const parent = stack[stack.length - 1];
+        const parent = stack.top();
         if (parent) addChild(parent, open.slot);
         i = labelEnd + 1;
         break;
