@@ -59,7 +59,7 @@ export interface KeyTokens {
   key: string;
   /** For each key unit, the offset in the text it came from; one final entry: the text's length. */
   offsets: Int32Array;
-  /** Token `i` of the key is `key[starts[i], ends[i])`. */
+  /** How many tokens the key has: token `i` is `key[starts[i], ends[i])`. */
   count: number;
   starts: Int32Array;
   ends: Int32Array;
