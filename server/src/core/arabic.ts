@@ -94,7 +94,7 @@ export function matchingKeyTokens(text: string): KeyTokens {
       surrogates = true;
       // A pair in the key is a pair in the text, perhaps with units the key drops between them.
       let j = i + 1;
-      while (j < length && droppedFromKey(text.charCodeAt(j))) j++;
+      while (j < length && isDropped(text.charCodeAt(j))) j++;
       const d = text.charCodeAt(j);
       if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
         const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
@@ -136,11 +136,6 @@ function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(2 * a.length);
   b.set(a);
   return b;
-}
-
-/** Whether the key drops a code unit. */
-function droppedFromKey(c: number): boolean {
-  return c === 0x200e || c === 0x200f || (c >= 0x061c && c < KEY_UNITS_END && KEY_UNITS[c - 0x061c] === 0);
 }
 
 /**
