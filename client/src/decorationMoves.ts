@@ -31,10 +31,7 @@ export function movedAlike(before: readonly PlaceRange[], after: readonly PlaceR
   if (before.length !== after.length) return false;
   if (before.length === 0) return true;
   const edits = changes.flat().map((c) => {
-    const lines = c.text.split(/\r\n|\r|\n/);
-    // Where the text put in ends.
-    const endLine = c.range.start.line + lines.length - 1;
-    const endCharacter = lines.length === 1 ? c.range.start.character + c.text.length : lines.at(-1)!.length;
+    const { line: endLine, character: endCharacter } = insertedEnd(c);
     return { start: c.range.start, end: c.range.end, endLine, endCharacter };
   });
   for (let i = 0; i < before.length; i++) {
@@ -68,10 +65,17 @@ export function movedLine(line: number, changes: readonly (readonly ContentChang
   let moved = line;
   for (const c of changes.flat()) {
     if (moved <= c.range.start.line) continue;
-    const endLine = c.range.start.line + c.text.split(/\r\n|\r|\n/).length - 1;
+    const endLine = insertedEnd(c).line;
     moved = moved > c.range.end.line ? moved + endLine - c.range.end.line : endLine;
   }
   return moved;
+}
+
+/** Where the text a change puts in ends, once it is in. */
+function insertedEnd(change: ContentChange): Place {
+  const lines = change.text.split(/\r\n|\r|\n/);
+  const line = change.range.start.line + lines.length - 1;
+  return { line, character: lines.length === 1 ? change.range.start.character + change.text.length : lines.at(-1)!.length };
 }
 
 /**
