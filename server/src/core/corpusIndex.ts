@@ -137,27 +137,24 @@ class MentionGroups {
   /** Counts a document's mentions of one name in (a positive count) or out (negative), all at once. */
   add(name: string, docId: string, count: number): void {
     let docs = this.byName.get(name);
-    if (docs === undefined || !(docs instanceof Map)) {
-      if (docs === undefined || docs.docId === docId) {
-        const next = (docs?.count ?? 0) + count;
-        if (this.sortedIds.size > 0 && (docs === undefined || next <= 0)) this.sortedIds.delete(name);
-        if (next <= 0) this.byName.delete(name);
-        else if (docs) docs.count = next;
-        else this.byName.set(name, { docId, count: next });
-        return;
-      }
+    const before = docs === undefined ? undefined : docs instanceof Map ? docs.get(docId) : docs.docId === docId ? docs.count : undefined;
+    const next = (before ?? 0) + count;
+    // A document came or went: the sorted list of those that name it no longer holds.
+    if ((before === undefined || next <= 0) && this.sortedIds.size > 0) this.sortedIds.delete(name);
+    if (docs !== undefined && !(docs instanceof Map) && docs.docId !== docId && next > 0) {
       // A second document names it: a map from here on.
       this.byName.set(name, (docs = new Map([[docs.docId, docs.count]])));
     }
-    const before = docs.get(docId);
-    if (before === undefined && this.sortedIds.size > 0) this.sortedIds.delete(name);
-    const next = (before ?? 0) + count;
-    if (next > 0) docs.set(docId, next);
-    else {
-      if (this.sortedIds.size > 0) this.sortedIds.delete(name);
-      docs.delete(docId);
-      if (docs.size === 0) this.byName.delete(name);
-    }
+    if (docs instanceof Map) {
+      if (next > 0) docs.set(docId, next);
+      else {
+        docs.delete(docId);
+        if (docs.size === 0) this.byName.delete(name);
+      }
+    } else if (next > 0) {
+      if (docs) docs.count = next;
+      else this.byName.set(name, { docId, count: next });
+    } else if (docs?.docId === docId) this.byName.delete(name);
   }
   /** The mentions of a name, document by document, each document's in order. */
   mentions(name: string): Mention[] {
