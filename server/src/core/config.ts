@@ -5,7 +5,7 @@
  * fault, and whatever could be read is kept, so one bad entry does not blank the whole schema.
  */
 
-import type { OffsetRange, Severity } from './model';
+import type { OffsetRange, Severity, Span } from './model';
 import { AliasBudget, isMap, isScalar, mapPairs, nodeRange, readYaml, scalarString, seqItems } from './yamlSource';
 import type { Document } from 'yaml';
 import { ENTITY_ID, TYPE_NAME } from './grammar';
@@ -75,6 +75,11 @@ export interface CorpusConfig {
   rules: Map<string, RuleSetting>;
   /** Where a new catalog entry is written (the `unknown-entity` fix); absent for flow-style catalogs. */
   catalogInsertion?: CatalogInsertion;
+}
+
+/** The type a span has in a corpus: its label's type, else its catalog entry's (outside a corpus, the label's alone). */
+export function effectiveType(span: Span, config: CorpusConfig | undefined): string | undefined {
+  return span.label.type?.name ?? (span.label.id ? config?.entities.get(span.label.id.name)?.type : undefined);
 }
 
 /** A place to add catalog entries: insert `prefix`, then entries indented by `indent`, at `offset`. */

@@ -7,7 +7,7 @@
  */
 
 import { matchingKey } from './arabic';
-import type { CorpusConfig } from './config';
+import { type CorpusConfig, effectiveType } from './config';
 import type { ParsedDocument, Span } from './model';
 import { parse } from './parser';
 import { LineIndex } from './text';
@@ -363,7 +363,7 @@ export class CorpusIndex {
 
   /** Whether a mention names what a span names: the same surface, type and id. */
   private sameNames(mention: Mention, span: Span): boolean {
-    return mention.text === span.text && mention.id === span.label.id?.name && mention.type === this.typeOf(span);
+    return mention.text === span.text && mention.id === span.label.id?.name && mention.type === effectiveType(span, this.config);
   }
 
   remove(docId: string): void {
@@ -451,11 +451,6 @@ export class CorpusIndex {
       this.surfaces.set(copy, names);
     }
     return names;
-  }
-
-  /** The effective type of a span: its label's type, else its catalog entry's. */
-  typeOf(span: Span): string | undefined {
-    return span.label.type?.name ?? (span.label.id ? this.config.entities.get(span.label.id.name)?.type : undefined);
   }
 
   mentionsOfKey(key: string): Iterable<Mention> {
@@ -599,7 +594,7 @@ export class CorpusIndex {
 
   private mentionOf(docId: string, spanIndex: number, span: Span): Mention {
     const { text, key } = this.surfaceNames(span.text);
-    const type = this.typeOf(span);
+    const type = effectiveType(span, this.config);
     const id = span.label.id?.name;
     const spanStart = span.openBracket;
     const spanEnd = span.afterLabel;

@@ -6,6 +6,7 @@
 
 import { type CancellationToken, type CodeAction, CodeActionKind, type Diagnostic as LspDiagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { matchingKey } from '../core/arabic';
+import { effectiveType } from '../core/config';
 import { type Diagnostic, type Fix, type FixEdit, labelFor } from '../core/diagnostics';
 import { findMissedMentions, oneSurface } from '../core/missedMentions';
 import { applyEdits, removeSpanEdits, setIdEdits, setTypeEdits, wrapEdits } from '../core/edits';
@@ -63,7 +64,7 @@ export function codeActions(workspace: Workspace, request: CodeActionRequest, to
   const found = spanAt(parsed, start, true);
   if (!found) return actions;
   const span = found.span;
-  const type = span.label.type?.name ?? (span.label.id ? state.config.entities.get(span.label.id.name)?.type : undefined);
+  const type = effectiveType(span, state.config);
 
   if (wants(ActionKind.remove)) actions.push({ title: `Remove annotation (keep '${span.text}')`, kind: ActionKind.remove, edit: toEdit(removeSpanEdits(span)) });
   if (wants(ActionKind.changeType)) {

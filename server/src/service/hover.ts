@@ -1,7 +1,7 @@
 /** Hover: what a span is, what its entity is, and how often both occur. */
 
 import { type Hover, MarkupKind } from 'vscode-languageserver';
-import type { EntityDef, TypeDef } from '../core/config';
+import { type EntityDef, type TypeDef, effectiveType } from '../core/config';
 import type { Mention } from '../core/corpusIndex';
 import { toRange } from './convert';
 import { targetAt } from './targets';
@@ -23,7 +23,7 @@ export function hover(workspace: Workspace, uri: string, position: { line: numbe
   }
 
   const span = target.span!;
-  const type = span.label.type?.name ?? (span.label.id ? state?.config.entities.get(span.label.id.name)?.type : undefined);
+  const type = effectiveType(span, state?.config);
   lines.push(`**${escape(span.text)}**`, '');
   if (type !== undefined) lines.push(...typeLines(state?.config.types.get(type), type));
   if (span.label.id) {

@@ -2,7 +2,7 @@
 
 import { type CancellationToken, type DocumentSymbol, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver';
 import { matchingKey } from '../core/arabic';
-import type { CorpusConfig } from '../core/config';
+import { type CorpusConfig, effectiveType } from '../core/config';
 import type { ParsedDocument } from '../core/model';
 import { spanColumns, toRange } from './convert';
 import { mentionLocations } from './navigation';
@@ -52,7 +52,7 @@ export function documentSymbols(workspace: Workspace, uri: string, token?: Cance
     if (i % 4096 === 0 && token?.isCancellationRequested) return [];
     const span = parsed.spans[i]!;
     const id = span.label.id?.name;
-    const type = span.label.type?.name ?? (id !== undefined ? corpus?.entities.get(id)?.type : undefined);
+    const type = effectiveType(span, corpus);
     const { line, open, close, end } = spanColumns(mapper, span);
     symbols[i] = {
       name: span.text.trim() || span.text || '(empty)',

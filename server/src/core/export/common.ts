@@ -6,8 +6,8 @@
  * client.
  */
 
-import type { CorpusConfig } from '../config';
-import type { ParsedDocument, Span } from '../model';
+import { type CorpusConfig, effectiveType } from '../config';
+import type { ParsedDocument } from '../model';
 import type { OffsetUnit } from '../offsetUnits';
 import { LineIndex } from '../text';
 
@@ -81,13 +81,6 @@ export interface DocumentRecord {
   /** Document labels (front matter `labels:`). */
   labels: string[];
   spans: SpanRecord[];
-}
-
-/** The effective type of a span: its label's, else its catalog entity's. */
-export function effectiveType(span: Span, config: CorpusConfig): string | undefined {
-  if (span.label.type) return span.label.type.name;
-  const id = span.label.id?.name;
-  return id !== undefined ? config.entities.get(id)?.type : undefined;
 }
 
 /** The path without its last extension: `news/a.txt` -> `news/a`. */
