@@ -56,8 +56,8 @@ export function editedLines(text: string, line: number, offset: number, removedL
   if (startsAFence(before, linesBefore) || startsAFence(after, linesAfter)) return undefined;
   const spans: LineSpan[] = [];
   for (const span of parse(after).spans) {
-    const id = span.label.id?.name;
-    const type = span.label.type?.name ?? (id !== undefined ? typeOfId(id) : undefined);
+    const id = span.label.idName;
+    const type = span.label.typeName ?? (id !== undefined ? typeOfId(id) : undefined);
     if (id !== undefined && type === undefined) return undefined;
     const open = linesAfter.position(span.openBracket);
     const column = (at: number): number => at - linesAfter.starts[open.line]!;

@@ -79,7 +79,8 @@ export interface CorpusConfig {
 
 /** The type a span has in a corpus: its label's type, else its catalog entry's (outside a corpus, the label's alone). */
 export function effectiveType(span: Span, config: CorpusConfig | undefined): string | undefined {
-  return span.label.type?.name ?? (span.label.id ? config?.entities.get(span.label.id.name)?.type : undefined);
+  const { typeName, idName } = span.label;
+  return typeName ?? (idName !== undefined ? config?.entities.get(idName)?.type : undefined);
 }
 
 /** A place to add catalog entries: insert `prefix`, then entries indented by `indent`, at `offset`. */

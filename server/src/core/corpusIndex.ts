@@ -322,7 +322,7 @@ export class CorpusIndex {
   /**
    * Adds or replaces a document. With `retain: false` the index keeps the document's source and
    * mentions but not its parse, which `parsed` makes again when asked: a corpus's documents on
-   * disk then cost the index a fraction of the memory (a parse holds four or five objects a span),
+   * disk then cost the index a fraction of the memory (a parse holds three or more objects a span),
    * while mentions, counts and references need no parse at all.
    */
   update(docId: string, parsed: ParsedDocument, retain = true): void {
@@ -363,7 +363,7 @@ export class CorpusIndex {
 
   /** Whether a mention names what a span names: the same surface, type and id. */
   private sameNames(mention: Mention, span: Span): boolean {
-    return mention.text === span.text && mention.id === span.label.id?.name && mention.type === effectiveType(span, this.config);
+    return mention.text === span.text && mention.id === span.label.idName && mention.type === effectiveType(span, this.config);
   }
 
   remove(docId: string): void {
@@ -595,7 +595,7 @@ export class CorpusIndex {
   private mentionOf(docId: string, spanIndex: number, span: Span): Mention {
     const { text, key } = this.surfaceNames(span.text);
     const type = effectiveType(span, this.config);
-    const id = span.label.id?.name;
+    const id = span.label.idName;
     const spanStart = span.openBracket;
     const spanEnd = span.afterLabel;
     const contentStart = spanStart + 1;

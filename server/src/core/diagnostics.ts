@@ -187,26 +187,29 @@ function checkSpan(doc: ParsedDocument, span: Span, config: CorpusConfig, push: 
     push('nesting-not-allowed', 'nested spans are not allowed in this corpus (nesting: false)', span.range);
   }
 
-  const entity = label.id ? config.entities.get(label.id.name) : undefined;
-  if (label.type && !config.types.has(label.type.name)) {
-    const fixes = closestNames(label.type.name, [...config.types.keys()]).map((name, i) => ({
+  const { typeName, idName } = label;
+  const entity = idName !== undefined ? config.entities.get(idName) : undefined;
+  if (typeName !== undefined && !config.types.has(typeName)) {
+    const range = label.type!.range;
+    const fixes = closestNames(typeName, [...config.types.keys()]).map((name, i) => ({
       title: `Change type to ${name}`,
-      edits: [{ file: 'document' as const, range: label.type!.range, newText: name }],
+      edits: [{ file: 'document' as const, range, newText: name }],
       preferred: i === 0,
     }));
-    push('unknown-type', `unknown type '${label.type.name}' (declared: ${[...config.types.keys()].join(', ') || 'none'})`, label.type.range, { fixes });
+    push('unknown-type', `unknown type '${typeName}' (declared: ${[...config.types.keys()].join(', ') || 'none'})`, range, { fixes });
   }
-  if (label.id && !entity) {
-    const fix = addEntityFix(label.id.name, label.type?.name, span.text, config);
-    push('unknown-entity', `'@${label.id.name}' is not in the catalog`, label.id.range, fix ? { fixes: [fix] } : undefined);
+  if (idName !== undefined && !entity) {
+    const fix = addEntityFix(idName, typeName, span.text, config);
+    push('unknown-entity', `'@${idName}' is not in the catalog`, label.id!.range, fix ? { fixes: [fix] } : undefined);
   }
-  if (!label.type && label.tokenCount > 0 && (!label.id || (entity && entity.type === undefined))) {
-    const why = label.id ? `entity '${label.id.name}' has no type in the catalog` : 'a label needs a type or an @id';
+  if (typeName === undefined && label.tokenCount > 0 && (idName === undefined || (entity && entity.type === undefined))) {
+    const why = idName !== undefined ? `entity '${idName}' has no type in the catalog` : 'a label needs a type or an @id';
     push('bad-label', `the span has no type: ${why}`, label.range);
   }
-  if (label.type && entity?.type !== undefined && entity.type !== label.type.name) {
-    push('type-mismatch', `the span says ${label.type.name} but entity '${entity.id}' is ${entity.type} in the catalog`, label.type.range, {
-      fixes: [{ title: `Change type to ${entity.type}`, edits: [{ file: 'document', range: label.type.range, newText: entity.type }], preferred: true }],
+  if (typeName !== undefined && entity?.type !== undefined && entity.type !== typeName) {
+    const range = label.type!.range;
+    push('type-mismatch', `the span says ${typeName} but entity '${entity.id}' is ${entity.type} in the catalog`, range, {
+      fixes: [{ title: `Change type to ${entity.type}`, edits: [{ file: 'document', range, newText: entity.type }], preferred: true }],
     });
   }
 

@@ -26,7 +26,8 @@ export function setIdEdits(span: Span, id: string): FixEdit[] {
   const written = span.label.id;
   if (written) return [{ file: 'document', range: written.range, newText: id }];
   const label = span.label;
-  if (label.type) return [{ file: 'document', range: { start: label.type.range.end, end: label.type.range.end }, newText: ` @${id}` }];
+  const type = label.type;
+  if (type) return [{ file: 'document', range: { start: type.end, end: type.end }, newText: ` @${id}` }];
   const at = label.range.start + 1;
   return [{ file: 'document', range: { start: at, end: at }, newText: label.range.end - 1 === at ? `@${id}` : `@${id} ` }];
 }

@@ -7,7 +7,7 @@
  * Nothing here recurses, so any nesting depth is safe.
  */
 
-import { type Attribute, type FrontMatter, Label, type LabelToken, NamedToken, type OffsetMap, type OffsetRange, type ParsedDocument, Span, type SyntaxProblem } from './model';
+import { type Attribute, type FrontMatter, Label, type LabelToken, type OffsetMap, type OffsetRange, type ParsedDocument, Span, type SyntaxProblem } from './model';
 import { parseFrontMatter } from './frontMatter';
 import { CodePointCounter, isLineBreak, lineBreakFrom } from './text';
 import { ENTITY_ID, TYPE_NAME } from './grammar';
@@ -404,8 +404,10 @@ const NO_CHILDREN: number[] = Object.freeze([]) as unknown as number[];
  */
 function parseLabel(source: string, open: number, close: number, problems: SyntaxProblem[], names: NameTable, collect?: LabelToken[]): Label {
   let attributes = NO_ATTRIBUTES;
-  let type: NamedToken | undefined;
-  let id: NamedToken | undefined;
+  let typeName: string | undefined;
+  let typeStart = -1;
+  let idName: string | undefined;
+  let idStart = -1;
   let tokenCount = 0;
   const bad = (range: OffsetRange, message: string): void => {
     problems.push({ code: 'bad-label', message, range });
@@ -439,9 +441,12 @@ function parseLabel(source: string, open: number, close: number, problems: Synta
       // The token's range, with its @, is made only for a problem or when the tokens are asked for.
       collect?.push({ kind: 'id', range: { start, end: i }, text: `@${name.text}` });
       if (!name.isEntityId()) bad({ start, end: i }, `'@${name.text}' is not a valid @id (letters, digits, _ - . :)`);
-      else if (id) bad({ start, end: i }, `a label links to one entity at most; '@${id.name}' is already given`);
+      else if (idName !== undefined) bad({ start, end: i }, `a label links to one entity at most; '@${idName}' is already given`);
       else if (attributes.length > 0) bad({ start, end: i }, `the @id comes before attributes`);
-      else id = new NamedToken(name.text, start + 1, i);
+      else {
+        idName = name.text;
+        idStart = start + 1;
+      }
       continue;
     }
 
@@ -458,14 +463,16 @@ function parseLabel(source: string, open: number, close: number, problems: Synta
     }
 
     const name = names.nameAt(source, start, i);
-    const range = { start, end: i };
-    collect?.push({ kind: 'type', range, text: name.text });
-    if (!name.isTypeName()) bad(range, `'${name.text}' is not a valid type name (a letter, then letters, digits, _ - .)`);
-    else if (type) bad(range, `a label has one type at most; '${type.name}' is already given`);
-    else if (id || attributes.length > 0) bad(range, `the type comes first in a label`);
-    else type = new NamedToken(name.text, start, i);
+    collect?.push({ kind: 'type', range: { start, end: i }, text: name.text });
+    if (!name.isTypeName()) bad({ start, end: i }, `'${name.text}' is not a valid type name (a letter, then letters, digits, _ - .)`);
+    else if (typeName !== undefined) bad({ start, end: i }, `a label has one type at most; '${typeName}' is already given`);
+    else if (idName !== undefined || attributes.length > 0) bad({ start, end: i }, `the type comes first in a label`);
+    else {
+      typeName = name.text;
+      typeStart = start;
+    }
   }
-  return new Label(open, close, attributes, tokenCount, type, id);
+  return new Label(open, close, attributes, tokenCount, typeName, typeStart, idName, idStart);
 }
 
 /** Every token of a label in order, typed, including ones the grammar rejected (for completion and highlighting). */

@@ -8,7 +8,7 @@
  * is what `parse` gives for the new text, field for field (a property test holds it to that).
  */
 
-import { type Attribute, Label, NamedToken, type OffsetMap, type OffsetRange, type ParsedDocument, Span, type SyntaxProblem } from './model';
+import { type Attribute, Label, type OffsetMap, type OffsetRange, type ParsedDocument, Span, type SyntaxProblem } from './model';
 import { bySourceOrder, parse, parseLines } from './parser';
 import { CodePointCounter, bodyStartOf, firstIndexNotBefore, floorIndex, lineBreakFrom, lineStartAt, sourceToPlain } from './text';
 
@@ -159,12 +159,20 @@ function withIndices(span: Span, first: number): Span {
 function movedSpan(span: Span, by: Moved): Span {
   const label = span.label;
   const attributes = label.attributes.length === 0 ? label.attributes : label.attributes.map((a) => movedAttribute(a, by.source));
-  const type = label.type && new NamedToken(label.type.name, label.type.start + by.source, label.type.end + by.source);
-  const id = label.id && new NamedToken(label.id.name, label.id.start + by.source, label.id.end + by.source);
+  const movedLabel = new Label(
+    label.openBrace + by.source,
+    label.closeBrace + by.source,
+    attributes,
+    label.tokenCount,
+    label.typeName,
+    label.typeName === undefined ? -1 : label.typeStart + by.source,
+    label.idName,
+    label.idName === undefined ? -1 : label.idStart + by.source,
+  );
   const moved = new Span(
     span.openBracket + by.source,
     span.closeBracket + by.source,
-    new Label(label.openBrace + by.source, label.closeBrace + by.source, attributes, label.tokenCount, type, id),
+    movedLabel,
     by.index === 0 || span.children.length === 0 ? span.children : span.children.map((child) => child + by.index),
   );
   moved.start = span.start + by.plain;

@@ -78,16 +78,16 @@ export function codeActions(workspace: Workspace, request: CodeActionRequest, to
       actions.push({ title: `Link to ${entity.name ?? entity.id} (@${entity.id})`, kind: ActionKind.link, edit: toEdit(setIdEdits(span, entity.id)) });
     }
   }
-  if (wants(ActionKind.annotateAll) && (type !== undefined || span.label.id)) {
-    const label = labelFor({ type, id: span.label.id?.name });
+  if (wants(ActionKind.annotateAll) && (type !== undefined || span.label.idName !== undefined)) {
+    const label = labelFor({ type, id: span.label.idName });
     const key = matchingKey(span.text).trim();
-    const here = occurrenceEdits(parsed, state, key, type, span.label.id?.name, label);
+    const here = occurrenceEdits(parsed, state, key, type, span.label.idName, label);
     if (here.length > 0) {
       actions.push({ title: `Annotate all ${here.length / 2} other occurrences of '${span.text}' in this document as {${label}}`, kind: ActionKind.annotateAll, edit: toEdit(here) });
     }
     // The corpus-wide edit reads every document of the corpus (seconds for 10,000 of them), and
     // an editor asks for code actions on every cursor move: it is offered when the user asks.
-    const corpusEdit = request.automatic ? undefined : corpusOccurrenceEdit(workspace, state, key, type, span.label.id?.name, label, token);
+    const corpusEdit = request.automatic ? undefined : corpusOccurrenceEdit(workspace, state, key, type, span.label.idName, label, token);
     if (corpusEdit && corpusEdit.count > 0) {
       actions.push({ title: `Annotate all ${corpusEdit.count} other occurrences of '${span.text}' in the corpus (${corpusEdit.documents} documents) as {${label}}`, kind: ActionKind.annotateAll, edit: corpusEdit.edit });
     }
@@ -161,7 +161,7 @@ function linkCandidates(state: CorpusState, span: Span, type: string | undefined
   const named = [];
   const sameType = [];
   for (const entity of state.config.entities.values()) {
-    if (entity.id === span.label.id?.name) continue;
+    if (entity.id === span.label.idName) continue;
     const names = [entity.name, ...entity.aliases].filter((n): n is string => n !== undefined);
     if (names.some((n) => matchingKey(n).trim() === key)) named.push(entity);
     else if (type !== undefined && entity.type === type && sameType.length < MAX_LINK_ACTIONS) sameType.push(entity);

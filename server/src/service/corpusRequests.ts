@@ -63,13 +63,13 @@ export function encodeSpans(spans: readonly Span[], mapper: PositionMapper, enti
   let k = 0;
   for (const s of spans) {
     const at = spanColumns(mapper, s);
-    const id = s.label.id?.name;
+    const id = s.label.idName;
     data[k++] = at.line - line;
     data[k++] = at.line === line ? at.open - character : at.open;
     data[k++] = at.close - at.open;
     data[k++] = at.end - at.open;
     data[k++] = s.depth;
-    data[k++] = intern(s.label.type?.name ?? (id !== undefined ? entityType(id) : undefined));
+    data[k++] = intern(s.label.typeName ?? (id !== undefined ? entityType(id) : undefined));
     data[k++] = intern(id);
     line = at.line;
     character = at.open;

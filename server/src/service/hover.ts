@@ -26,9 +26,10 @@ export function hover(workspace: Workspace, uri: string, position: { line: numbe
   const type = effectiveType(span, state?.config);
   lines.push(`**${escape(span.text)}**`, '');
   if (type !== undefined) lines.push(...typeLines(state?.config.types.get(type), type));
-  if (span.label.id) {
+  const id = span.label.idName;
+  if (id !== undefined) {
     lines.push('');
-    lines.push(...entityLines(state?.config.entities.get(span.label.id.name), span.label.id.name));
+    lines.push(...entityLines(state?.config.entities.get(id), id));
   }
   const attributes = span.label.attributes.filter((a) => a.key !== 'note');
   const note = span.label.attributes.find((a) => a.key === 'note');
@@ -37,8 +38,7 @@ export function hover(workspace: Workspace, uri: string, position: { line: numbe
   if (state) {
     const inDoc = state.index.mentionsIn(uri);
     const rows: string[] = [];
-    if (span.label.id) {
-      const id = span.label.id.name;
+    if (id !== undefined) {
       rows.push(`| \`@${id}\` | ${inDoc.filter((m) => m.id === id).length} | ${state.index.countOfEntity(id)} |`);
     }
     if (type !== undefined) rows.push(`| ${type} | ${inDoc.filter((m) => m.type === type).length} | ${state.index.countOfType(type)} |`);

@@ -36,7 +36,7 @@ function referent(target: Target, state: CorpusState | undefined): { kind: 'type
     case 'entity':
       return { kind: 'entity', id: target.id };
     case 'span': {
-      const id = target.span.label.id?.name;
+      const id = target.span.label.idName;
       if (id !== undefined && (!state || state.config.entities.has(id))) return { kind: 'entity', id };
       return { kind: 'surface', key: matchingKey(target.span.text).trim() };
     }

@@ -51,7 +51,7 @@ export function documentSymbols(workspace: Workspace, uri: string, token?: Cance
   for (let i = 0; i < parsed.spans.length; i++) {
     if (i % 4096 === 0 && token?.isCancellationRequested) return [];
     const span = parsed.spans[i]!;
-    const id = span.label.id?.name;
+    const id = span.label.idName;
     const type = effectiveType(span, corpus);
     const { line, open, close, end } = spanColumns(mapper, span);
     symbols[i] = {

@@ -33,12 +33,10 @@ export function targetAt(workspace: Workspace, uri: string, position: { line: nu
   const { span } = found;
   const state = workspace.syncOpenDocument(uri);
   const base = state ? { state, parsed } : { parsed };
-  const label = span.label;
-  if (label.type && touches(label.type.range, offset)) return { target: { kind: 'type', name: label.type.name, span, range: label.type.range }, ...base };
-  if (label.id && touches({ start: label.id.range.start - 1, end: label.id.range.end }, offset)) {
-    return { target: { kind: 'entity', id: label.id.name, span, range: label.id.range }, ...base };
-  }
-  const attribute = label.attributes.find((a) => touches(a.range, offset));
+  const { type, id } = span.label;
+  if (type && touches(type.range, offset)) return { target: { kind: 'type', name: type.name, span, range: type.range }, ...base };
+  if (id && touches({ start: id.start - 1, end: id.end }, offset)) return { target: { kind: 'entity', id: id.name, span, range: id.range }, ...base };
+  const attribute = span.label.attributes.find((a) => touches(a.range, offset));
   if (attribute) return { target: { kind: 'attribute', attribute, span }, ...base };
   return { target: { kind: 'span', span, spanIndex: found.index }, ...base };
 }

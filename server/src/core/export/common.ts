@@ -119,12 +119,12 @@ export function documentRecord(doc: ExportDocument, config: CorpusConfig, issues
   parsed.spans.forEach((span, index) => {
     const type = effectiveType(span, config);
     if (type === undefined) {
-      const id = span.label.id?.name;
+      const id = span.label.idName;
       issues.add('error', span.range.start, id !== undefined ? `the span has no type and the catalog gives none for '@${id}'` : 'the span has no type');
       return;
     }
     const record: SpanRecord = { index, start: span.start, end: span.end, type, attributes: [], text: span.text, depth: span.depth, parent: span.parent };
-    if (span.label.id) record.id = span.label.id.name;
+    if (span.label.idName !== undefined) record.id = span.label.idName;
     for (const attribute of span.label.attributes) {
       if (attribute.key === 'note') record.note = attribute.value;
       else record.attributes.push([attribute.key, attribute.value]);

@@ -92,7 +92,7 @@ export function renderImport(result: ImportResult, about: { name: string; format
       back.problems.length === 0 &&
       back.plainText === doc.text &&
       back.spans.length === doc.spans.length &&
-      back.spans.every((s, i) => s.start === doc.spans[i]!.start && s.end === doc.spans[i]!.end && s.label.type?.name === doc.spans[i]!.type);
+      back.spans.every((s, i) => s.start === doc.spans[i]!.start && s.end === doc.spans[i]!.end && s.label.typeName === doc.spans[i]!.type);
     if (!same) throw new Error(`${doc.name}: the written document does not read back as imported (${back.problems[0]?.message ?? 'text or spans differ'})`);
     files.push({ relativePath: doc.name, content });
   }
