@@ -3,6 +3,7 @@
 import { DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import type { OffsetRange, ParsedDocument, Severity, Span } from '../core/model';
 import type { PositionMapper } from './workspace';
+import { firstIndexNotBefore } from '../core/text';
 
 export const SOURCE = 'corpus-annotator';
 
@@ -45,17 +46,9 @@ export function spanAt(doc: ParsedDocument, offset: number, touching = false): {
   let candidates: readonly number[] = doc.roots;
   let found: number | undefined;
   for (;;) {
-    // Siblings are in source order and disjoint: binary search for the last one starting at or before offset.
-    let lo = 0;
-    let hi = candidates.length - 1;
-    let hit = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (doc.spans[candidates[mid]!]!.openBracket <= offset) {
-        hit = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    // Siblings are in source order and disjoint: the last one starting at or before offset.
+    const siblings = candidates;
+    const hit = firstIndexNotBefore(siblings.length, (k) => doc.spans[siblings[k]!]!.openBracket <= offset) - 1;
     if (hit < 0 || !within(doc.spans[candidates[hit]!]!)) break;
     found = candidates[hit]!;
     candidates = doc.spans[found]!.children;
