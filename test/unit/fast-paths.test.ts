@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { matchingKey, matchingKeyTokens } from '../../server/src/core/arabic';
 import { EDGE, EDGE_RE, SPACE, SPACE_RE, WORD, WORD_RE, bmpClasses, hasClass } from '../../server/src/core/charClass';
-import { type CorpusConfig, loadConfig } from '../../server/src/core/config';
+import { type CorpusConfig, effectiveType, loadConfig } from '../../server/src/core/config';
 import { CorpusIndex, type KnownSurface, TOKEN, hasSignature, signatureOf, signatureTable, tokenSignature } from '../../server/src/core/corpusIndex';
 import { diagnoseDocument } from '../../server/src/core/diagnostics';
 import { MissedMentionCache, type Occurrence, type SurfaceSource, findMissedMentions } from '../../server/src/core/missedMentions';
@@ -349,10 +349,12 @@ function snapshot(index: CorpusIndex): unknown {
     [...list].map((m) => `${m.docId}#${m.spanIndex}:${m.key}:${m.text}:${m.type ?? ''}:${m.id ?? ''}`).sort();
   return {
     documents: [...index.documentIds()].sort(),
-    keys: keys.map((key) => ({ key, count: index.countOfKey(key), types: [...index.typeCounts(key)].sort(), mentions: mentions(index.mentionsOfKey(key)) })),
+    keys: keys.map((key) => ({ key, count: index.countOfKey(key), documents: index.documentCountOf({ key }), types: [...index.typeCounts(key)].sort(), mentions: mentions(index.mentionsOfKey(key)) })),
     surfaces,
-    entities: ['isis', 'krg', 'ap'].map((id) => [index.countOfEntity(id), mentions(index.mentionsOfEntity(id))]),
-    types: ['PER', 'ORG', 'GPE'].map((type) => [index.countOfType(type), mentions(index.mentionsOfType(type))]),
+    entities: ['isis', 'krg', 'ap'].map((id) => [index.countOfEntity(id), index.documentCountOf({ id }), mentions(index.mentionsOfEntity(id))]),
+    types: ['PER', 'ORG', 'GPE'].map((type) => [index.countOfType(type), index.documentCountOf({ type }), mentions(index.mentionsOfType(type))]),
+    // What each span names, as diagnostics and statistics read it.
+    names: [...index.documentIds()].sort().map((docId) => index.namesIn(docId).map((m) => `${m.key}:${m.text}:${m.type ?? ''}:${m.id ?? ''}`)),
     first: [...allKeys].map((key) => [key, [...(index.surfacesStartingWith(key.split(' ')[0]!) ?? [])].sort()]),
     // As references list them: documents by id, each one's mentions in order (not sorted here).
     byDocument: [...keys.map((key) => ({ key })), ...['isis', 'krg', 'ap'].map((id) => ({ id })), ...['PER', 'ORG', 'GPE'].map((type) => ({ type }))].map((of) =>
@@ -415,6 +417,11 @@ describe('fast paths: the incremental index', () => {
           const again = index.parsed(docId)!;
           assert.deepEqual(again.spans.map((s) => [s.start, s.end, s.text, s.range, s.contentRange]), parse(text).spans.map((s) => [s.start, s.end, s.text, s.range, s.contentRange]));
           for (const m of index.mentionsIn(docId)) assert.deepEqual({ start: m.contentStart, end: m.contentEnd }, again.spans[m.spanIndex]!.contentRange);
+          // What the index says each span names is what the span says.
+          assert.deepEqual(
+            index.namesIn(docId).map(({ text, key, type, id }) => ({ text, key, type, id })),
+            again.spans.map((s) => ({ text: s.text, key: matchingKey(s.text).trim(), type: effectiveType(s, config), id: s.label.idName })),
+          );
         }
       }),
       { seed: SEED, numRuns: 200 },

@@ -12,13 +12,11 @@ import type { ParsedDocument, Span } from './model';
 import { parse } from './parser';
 import { LineIndex } from './text';
 
-/** One annotated span, as the corpus sees it. */
+/** One annotated span, as the corpus sees it (made when asked for: see `DocumentMentions`). */
 export interface Mention {
   docId: string;
   /** Index of the span in its document's `spans`. */
   spanIndex: number;
-  // Source offsets as numbers, not range objects: a corpus has a million mentions, and two objects
-  // fewer each is a third of the index's objects, which every full garbage collection marks.
   /** Source range of the whole span, `[` to `}`. */
   spanStart: number;
   spanEnd: number;
@@ -32,6 +30,65 @@ export interface Mention {
   /** The label's type, else the catalog entry's type. */
   type?: string;
   id?: string;
+}
+
+/**
+ * What a span names, as the corpus counts it: its surface, the surface's key, its type and its
+ * entity. One object stands for every span of the corpus that names the same (while the index's
+ * copies of strings last, see `intern`): a 1 MB document's 20,000 spans name a few hundred.
+ */
+export interface MentionName {
+  /** The surface as written. */
+  readonly text: string;
+  /** The surface's matching key. */
+  readonly key: string;
+  /** The label's type, else the catalog entry's type. */
+  readonly type?: string;
+  readonly id?: string;
+}
+
+/** A MentionName as the index makes it: with room to count its spans while a document is counted. */
+interface CountedName extends MentionName {
+  /** Spans naming it in the mentions being counted; 0 between counts (see `CorpusIndex.count`). */
+  tally: number;
+}
+
+/**
+ * A document's mentions, as columns: for span `i`, what it names and where it stands. A
+ * Mention object is made only when asked for: kept for every span, they were a third of the
+ * objects of the index and most of its work when a long document was indexed.
+ */
+class DocumentMentions {
+  constructor(
+    readonly names: readonly CountedName[],
+    /** Source offsets of each span's `[`, of its `]` and just past its label's `}`. */
+    readonly spanStarts: Int32Array,
+    readonly contentEnds: Int32Array,
+    readonly spanEnds: Int32Array,
+  ) {}
+
+  get length(): number {
+    return this.names.length;
+  }
+
+  mention(docId: string, spanIndex: number): Mention {
+    const { text, key, type, id } = this.names[spanIndex]!;
+    const spanStart = this.spanStarts[spanIndex]!;
+    const mention: Mention = { docId, spanIndex, spanStart, spanEnd: this.spanEnds[spanIndex]!, contentStart: spanStart + 1, contentEnd: this.contentEnds[spanIndex]!, text, key };
+    if (type !== undefined) mention.type = type;
+    if (id !== undefined) mention.id = id;
+    return mention;
+  }
+}
+
+const NO_MENTIONS = new DocumentMentions([], new Int32Array(0), new Int32Array(0), new Int32Array(0));
+
+/** A surface text as the index keeps it: its own copy, its key, and what its spans name. */
+interface Surface {
+  text: string;
+  key: string;
+  /** The names with this surface met so far (a type and an id or two). */
+  named: CountedName[];
 }
 
 /** A surface the corpus knows: annotated somewhere with a declared type, or a catalog name. */
@@ -123,11 +180,11 @@ class Tally {
  */
 class MentionGroups {
   readonly byName = new Map<string, NamingDocuments>();
-  /** Lists by name of long documents' mentions, kept while their list of mentions is current. */
-  private readonly listed = new WeakMap<readonly Mention[], Map<string, Mention[]>>();
+  /** Lists by name of long documents' spans, kept while what their spans name is unchanged. */
+  private readonly listed = new WeakMap<readonly MentionName[], Map<string, number[]>>();
   constructor(
     private readonly field: 'key' | 'id' | 'type',
-    private readonly mentionsIn: (docId: string) => readonly Mention[],
+    private readonly mentionsIn: (docId: string) => DocumentMentions,
   ) {}
   /**
    * The ids of the documents that name a name, sorted, for the names `byDocument` was asked for
@@ -173,16 +230,22 @@ class MentionGroups {
   }
   /** Appends a document's mentions of a name to `out`, in order. */
   private pick(name: string, docId: string, out: Mention[]): Mention[] {
-    const all = this.mentionsIn(docId);
-    if (all.length > SCANNED_MENTIONS) {
-      for (const mention of this.listsOf(all).get(name) ?? []) out.push(mention);
+    const mentions = this.mentionsIn(docId);
+    const names = mentions.names;
+    if (names.length > SCANNED_MENTIONS) {
+      for (const i of this.listsOf(names).get(name) ?? []) out.push(mentions.mention(docId, i));
       return out;
     }
     // One property read per kind of name, not a call per mention: this loop runs over every
     // mention of every document that names it (600,000 for a frequent entity).
     const field = this.field;
-    for (const mention of all) if (mention[field] === name) out.push(mention);
+    for (let i = 0; i < names.length; i++) if (names[i]![field] === name) out.push(mentions.mention(docId, i));
     return out;
+  }
+  /** How many documents name a name. */
+  documentCount(name: string): number {
+    const docs = this.byName.get(name);
+    return docs === undefined ? 0 : docs instanceof Map ? docs.size : 1;
   }
   count(name: string): number {
     const docs = this.byName.get(name);
@@ -196,18 +259,19 @@ class MentionGroups {
     const docs = this.byName.get(name);
     return docs === undefined ? [] : docs instanceof Map ? docs.keys() : [docs.docId];
   }
-  private listsOf(all: readonly Mention[]): Map<string, Mention[]> {
-    let lists = this.listed.get(all);
+  /** The indices of a document's spans by the name they give, made once while what they name is unchanged. */
+  private listsOf(names: readonly MentionName[]): Map<string, number[]> {
+    let lists = this.listed.get(names);
     if (!lists) {
       lists = new Map();
-      for (const mention of all) {
-        const name = mention[this.field];
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]![this.field];
         if (name === undefined) continue;
         const list = lists.get(name);
-        if (list) list.push(mention);
-        else lists.set(name, [mention]);
+        if (list) list.push(i);
+        else lists.set(name, [i]);
       }
-      this.listed.set(all, lists);
+      this.listed.set(names, lists);
     }
     return lists;
   }
@@ -235,7 +299,7 @@ interface DocumentEntry {
   source: string;
   /** Its line starts, made when first asked for. */
   lines?: LineIndex;
-  mentions: Mention[];
+  mentions: DocumentMentions;
 }
 
 /** How many surface changes the index remembers at least (see `surfaceChangesSince`). */
@@ -282,7 +346,7 @@ export class CorpusIndex {
   /** One string per distinct surface text and key (see `intern`). */
   private strings = new Map<string, string>();
   /** A surface text's interned copy and interned key, by the text (see `surfaceNames`). */
-  private surfaces = new Map<string, { text: string; key: string }>();
+  private surfaces = new Map<string, Surface>();
   /** Documents parsed again on request (see `parsed`), most recent last. */
   private reparsed = new Map<string, ParsedDocument>();
 
@@ -292,7 +356,7 @@ export class CorpusIndex {
   }
 
   private groups(field: 'key' | 'id' | 'type'): MentionGroups {
-    return new MentionGroups(field, (docId) => this.mentionsIn(docId));
+    return new MentionGroups(field, (docId) => this.docs.get(docId)?.mentions ?? NO_MENTIONS);
   }
 
   getConfig(): CorpusConfig {
@@ -313,7 +377,7 @@ export class CorpusIndex {
     this.surfaceSetChanged();
     this.surfaceCache = new Map();
     for (const [docId, entry] of [...this.docs]) {
-      entry.mentions = [];
+      entry.mentions = NO_MENTIONS;
       this.update(docId, entry.parsed ?? parse(entry.source), entry.parsed !== undefined);
     }
     this.version++;
@@ -327,7 +391,7 @@ export class CorpusIndex {
    */
   update(docId: string, parsed: ParsedDocument, retain = true): void {
     this.reparsed.delete(docId);
-    const old = this.docs.get(docId)?.mentions ?? [];
+    const old = this.docs.get(docId)?.mentions.names ?? NO_MENTIONS.names;
     const spans = parsed.spans;
     // The mentions that stay: as many from the start and from the end as name the same surface,
     // type and id as the new parse's spans there. Text typed outside every surface and label
@@ -338,37 +402,37 @@ export class CorpusIndex {
     while (head < most && this.sameNames(old[head]!, spans[head]!)) head++;
     let tail = 0;
     while (tail < most - head && this.sameNames(old[old.length - 1 - tail]!, spans[spans.length - 1 - tail]!)) tail++;
-    let mentions = old;
-    if (head + tail < old.length || old.length !== spans.length) {
-      const added: Mention[] = [];
-      for (let i = head; i < spans.length - tail; i++) added.push(this.mentionOf(docId, i, spans[i]!));
-      // In before out: a surface renamed back and forth is never counted out of the corpus meanwhile.
-      this.count(docId, added, 1);
-      this.count(docId, old.slice(head, old.length - tail), -1);
-      mentions = [...old.slice(0, head), ...added, ...old.slice(old.length - tail)];
-    }
     // The same list when the names are the same: lists by name made from it stay right.
-    for (let i = 0; i < spans.length; i++) {
-      const mention = mentions[i]!;
-      const span = spans[i]!;
-      mention.spanIndex = i;
-      mention.spanStart = span.openBracket;
-      mention.spanEnd = span.afterLabel;
-      mention.contentStart = span.openBracket + 1;
-      mention.contentEnd = span.closeBracket;
+    let names = old;
+    if (head + tail < old.length || old.length !== spans.length) {
+      const added: CountedName[] = [];
+      for (let i = head; i < spans.length - tail; i++) added.push(this.nameOf(spans[i]!));
+      // In before out: a surface renamed back and forth is never counted out of the corpus meanwhile.
+      this.count(docId, added, 0, added.length, 1);
+      this.count(docId, old, head, old.length - tail, -1);
+      names = old.slice(0, head).concat(added, old.slice(old.length - tail));
     }
-    this.docs.set(docId, documentEntry(parsed, mentions, retain));
+    const spanStarts = new Int32Array(spans.length);
+    const contentEnds = new Int32Array(spans.length);
+    const spanEnds = new Int32Array(spans.length);
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i]!;
+      spanStarts[i] = span.openBracket;
+      contentEnds[i] = span.closeBracket;
+      spanEnds[i] = span.afterLabel;
+    }
+    this.docs.set(docId, documentEntry(parsed, new DocumentMentions(names, spanStarts, contentEnds, spanEnds), retain));
     this.version++;
   }
 
   /** Whether a mention names what a span names: the same surface, type and id. */
-  private sameNames(mention: Mention, span: Span): boolean {
-    return mention.text === span.text && mention.id === span.label.idName && mention.type === effectiveType(span, this.config);
+  private sameNames(name: MentionName, span: Span): boolean {
+    return name.text === span.text && name.id === span.label.idName && name.type === effectiveType(span, this.config);
   }
 
   remove(docId: string): void {
     const entry = this.docs.get(docId);
-    if (entry) this.count(docId, entry.mentions, -1);
+    if (entry) this.count(docId, entry.mentions.names, 0, entry.mentions.length, -1);
     this.docs.delete(docId);
     this.reparsed.delete(docId);
     this.version++;
@@ -416,8 +480,16 @@ export class CorpusIndex {
     return this.docs.get(docId)?.parsed !== undefined;
   }
 
-  mentionsIn(docId: string): readonly Mention[] {
-    return this.docs.get(docId)?.mentions ?? [];
+  /** A document's mentions in order, made now (see `namesIn` for what they name alone). */
+  mentionsIn(docId: string): Mention[] {
+    const mentions = this.docs.get(docId)?.mentions;
+    if (!mentions) return [];
+    return Array.from({ length: mentions.length }, (_, i) => mentions.mention(docId, i));
+  }
+
+  /** What each span of a document names, by span index: shared objects, nothing made. */
+  namesIn(docId: string): readonly MentionName[] {
+    return this.docs.get(docId)?.mentions.names ?? NO_MENTIONS.names;
   }
 
   /**
@@ -443,11 +515,11 @@ export class CorpusIndex {
    * A surface text's interned copy and key, found with one lookup: a document's 20,000 spans
    * name a few hundred surfaces, each keyed once, not once per span.
    */
-  private surfaceNames(text: string): { text: string; key: string } {
+  private surfaceNames(text: string): Surface {
     let names = this.surfaces.get(text);
     if (names === undefined) {
       const copy = this.intern(text);
-      names = { text: copy, key: this.intern(matchingKey(copy).trim()) };
+      names = { text: copy, key: this.intern(matchingKey(copy).trim()), named: [] };
       this.surfaces.set(copy, names);
     }
     return names;
@@ -468,6 +540,10 @@ export class CorpusIndex {
    */
   mentionsByDocument(of: { type: string } | { id: string } | { key: string }): Iterable<[string, Mention[]]> {
     return 'type' in of ? this.byType.byDocument(of.type) : 'id' in of ? this.byId.byDocument(of.id) : this.byKey.byDocument(of.key);
+  }
+  /** How many documents mention a type, an entity or a surface key. */
+  documentCountOf(of: { type: string } | { id: string } | { key: string }): number {
+    return 'type' in of ? this.byType.documentCount(of.type) : 'id' in of ? this.byId.documentCount(of.id) : this.byKey.documentCount(of.key);
   }
   countOfEntity(id: string): number {
     return this.byId.count(id);
@@ -592,22 +668,16 @@ export class CorpusIndex {
     }
   }
 
-  private mentionOf(docId: string, spanIndex: number, span: Span): Mention {
-    const { text, key } = this.surfaceNames(span.text);
+  /** The one object for what a span names (see `MentionName`). */
+  private nameOf(span: Span): CountedName {
+    const surface = this.surfaceNames(span.text);
     const type = effectiveType(span, this.config);
     const id = span.label.idName;
-    const spanStart = span.openBracket;
-    const spanEnd = span.afterLabel;
-    const contentStart = spanStart + 1;
-    const contentEnd = span.closeBracket;
-    // One literal per shape: optional fields added later would cost every mention a second block.
-    return type !== undefined
-      ? id !== undefined
-        ? { docId, spanIndex, spanStart, spanEnd, contentStart, contentEnd, text, key, type, id }
-        : { docId, spanIndex, spanStart, spanEnd, contentStart, contentEnd, text, key, type }
-      : id !== undefined
-        ? { docId, spanIndex, spanStart, spanEnd, contentStart, contentEnd, text, key, id }
-        : { docId, spanIndex, spanStart, spanEnd, contentStart, contentEnd, text, key };
+    for (const name of surface.named) if (name.type === type && name.id === id) return name;
+    // The type and id are the index's own copies too: the parse's may be slices of its source.
+    const name: CountedName = { text: surface.text, key: surface.key, type: type === undefined ? undefined : this.intern(type), id: id === undefined ? undefined : this.intern(id), tally: 0 };
+    surface.named.push(name);
+    return name;
   }
 
   /**
@@ -617,17 +687,26 @@ export class CorpusIndex {
    * has 20,000 spans and a few hundred distinct names). Every map sees its entries in the order
    * the mentions first name them, as one mention at a time would give.
    */
-  private count(docId: string, mentions: readonly Mention[], sign: 1 | -1): void {
-    if (mentions.length === 0) return;
+  private count(docId: string, names: readonly CountedName[], from: number, to: number, sign: 1 | -1): void {
+    if (from >= to) return;
+    // The spans are counted on their names, shared objects, in one pass with no map: a long
+    // document's spans name a few hundred things, and the maps below see those alone.
+    const distinct: CountedName[] = [];
+    for (let i = from; i < to; i++) {
+      const name = names[i]!;
+      if (name.tally++ === 0) distinct.push(name);
+    }
     const byKey = new Map<string, number>();
     const byId = new Map<string, number>();
     const byType = new Map<string, number>();
     const typed = new Map<string, KeyTally>();
-    for (const { key, type, id } of mentions) {
-      tally(byKey, key);
-      if (id !== undefined) tally(byId, id);
-      if (type !== undefined) tally(byType, type);
-      if (type !== undefined && this.config.types.has(type) && key.length > 0) countKey(typed, key, type, id ?? '');
+    for (const name of distinct) {
+      const { key, type, id, tally: count } = name;
+      name.tally = 0;
+      tally(byKey, key, count);
+      if (id !== undefined) tally(byId, id, count);
+      if (type !== undefined) tally(byType, type, count);
+      if (type !== undefined && this.config.types.has(type) && key.length > 0) countKey(typed, key, type, id ?? '', count);
     }
     // forEach, not for-of: no [name, count] pair made per entry (a document may name 3,000 keys).
     byKey.forEach((count, name) => this.byKey.add(name, docId, sign * count));
@@ -662,7 +741,7 @@ export class CorpusIndex {
  * disk) its line starts, made now while its text is at hand, so the first references across the
  * corpus need not make 10,000 of them.
  */
-function documentEntry(parsed: ParsedDocument, mentions: Mention[], retain: boolean): DocumentEntry {
+function documentEntry(parsed: ParsedDocument, mentions: DocumentMentions, retain: boolean): DocumentEntry {
   return retain ? { parsed, source: parsed.source, mentions } : { source: parsed.source, lines: new LineIndex(parsed.source), mentions };
 }
 
@@ -676,27 +755,27 @@ interface KeyTally {
   ids: (string | number)[];
 }
 
-function countKey(typed: Map<string, KeyTally>, key: string, type: string, id: string): void {
+function countKey(typed: Map<string, KeyTally>, key: string, type: string, id: string, by: number): void {
   const counts = typed.get(key);
-  if (!counts) typed.set(key, { types: [type, 1], ids: [id, 1] });
+  if (!counts) typed.set(key, { types: [type, by], ids: [id, by] });
   else {
-    bump(counts.types, type);
-    bump(counts.ids, id);
+    bump(counts.types, type, by);
+    bump(counts.ids, id, by);
   }
 }
 
-function bump(counts: (string | number)[], name: string): void {
+function bump(counts: (string | number)[], name: string, by: number): void {
   for (let i = 0; i < counts.length; i += 2) {
     if (counts[i] === name) {
-      counts[i + 1] = (counts[i + 1] as number) + 1;
+      counts[i + 1] = (counts[i + 1] as number) + by;
       return;
     }
   }
-  counts.push(name, 1);
+  counts.push(name, by);
 }
 
-function tally(map: Map<string, number>, name: string): void {
-  map.set(name, (map.get(name) ?? 0) + 1);
+function tally(map: Map<string, number>, name: string, by: number): void {
+  map.set(name, (map.get(name) ?? 0) + by);
 }
 
 function getOrCreate(map: Map<string, Tally>, key: string): Tally {

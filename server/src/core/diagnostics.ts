@@ -412,7 +412,9 @@ function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index
   // can hold hundreds of mentions of one conflicting surface, and each would list the corpus's
   // mentions of it again.
   const conflicts = new Map<string, Map<string, Conflict | null>>();
-  for (const mention of index.mentionsIn(context.docId)) {
+  const names = index.namesIn(context.docId);
+  for (let spanIndex = 0; spanIndex < names.length; spanIndex++) {
+    const mention = names[spanIndex]!;
     const type = mention.type;
     if (type === undefined || !config.types.has(type) || index.typeCounts(mention.key).size < 2) continue;
     let byType = conflicts.get(mention.key);
@@ -425,7 +427,7 @@ function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index
       message = `'${mention.text}' is ${type} here, but the corpus types it differently (${conflict.summary})`;
       conflict.messages.set(mention.text, message);
     }
-    const span = doc.spans[mention.spanIndex]!;
+    const span = doc.spans[spanIndex]!;
     const fixes = conflict.majority !== undefined ? changeTypeFix(span, conflict.majority) : [];
     push('conflicting-type', message, span.label.range, { related: conflict.related, fixes });
   }

@@ -93,7 +93,7 @@ export function statistics(workspace: Workspace, uri: string | undefined): Stati
   const surfaces = new Map<string, Map<string, { text: string; count: number }>>();
   let total = 0;
   for (const docId of state.index.documentIds()) {
-    for (const m of state.index.mentionsIn(docId)) {
+    for (const m of state.index.namesIn(docId)) {
       total++;
       const type = m.type ?? '(no type)';
       let entry = byType.get(type);
@@ -125,7 +125,7 @@ export function statistics(workspace: Workspace, uri: string | undefined): Stati
   if (config.name !== undefined) result.name = config.name;
   if (uri !== undefined && state.index.has(uri)) {
     const counts: Record<string, number> = {};
-    const mentions = state.index.mentionsIn(uri);
+    const mentions = state.index.namesIn(uri);
     for (const m of mentions) counts[m.type ?? '(no type)'] = (counts[m.type ?? '(no type)'] ?? 0) + 1;
     result.document = { uri, spans: mentions.length, byType: counts };
   }

@@ -2,7 +2,6 @@
 
 import { type Hover, MarkupKind } from 'vscode-languageserver';
 import { type EntityDef, type TypeDef, effectiveType } from '../core/config';
-import type { Mention } from '../core/corpusIndex';
 import { toRange } from './convert';
 import { targetAt } from './targets';
 import type { CorpusState, Workspace } from './workspace';
@@ -36,7 +35,7 @@ export function hover(workspace: Workspace, uri: string, position: { line: numbe
   if (attributes.length > 0) lines.push('', attributes.map((a) => `\`${a.key}\` = ${escape(a.value)}`).join(' · '));
   if (note) lines.push('', `*Note:* ${escape(note.value)}`);
   if (state) {
-    const inDoc = state.index.mentionsIn(uri);
+    const inDoc = state.index.namesIn(uri);
     const rows: string[] = [];
     if (id !== undefined) {
       rows.push(`| \`@${id}\` | ${inDoc.filter((m) => m.id === id).length} | ${state.index.countOfEntity(id)} |`);
@@ -72,14 +71,9 @@ export function linkOf(key: string, value: string): string {
 }
 
 function countLine(state: CorpusState, kind: 'type' | 'entity', name: string): string {
-  const mentions: Iterable<Mention> = kind === 'type' ? state.index.mentionsOfType(name) : state.index.mentionsOfEntity(name);
-  let count = 0;
-  const docs = new Set<string>();
-  for (const m of mentions) {
-    count++;
-    docs.add(m.docId);
-  }
-  return `${count} mention${count === 1 ? '' : 's'} in ${docs.size} document${docs.size === 1 ? '' : 's'} of ${state.index.documentCount}`;
+  const count = kind === 'type' ? state.index.countOfType(name) : state.index.countOfEntity(name);
+  const documents = state.index.documentCountOf(kind === 'type' ? { type: name } : { id: name });
+  return `${count} mention${count === 1 ? '' : 's'} in ${documents} document${documents === 1 ? '' : 's'} of ${state.index.documentCount}`;
 }
 
 /** Escapes Markdown's special characters in user text. */
