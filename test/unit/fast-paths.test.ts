@@ -7,7 +7,7 @@
 
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { matchingKey, matchingKeyTokens } from '../../server/src/core/arabic';
+import { keyInitial, matchingKey, matchingKeyTokens } from '../../server/src/core/arabic';
 import { EDGE, EDGE_RE, SPACE, SPACE_RE, WORD, WORD_RE, bmpClasses, hasClass } from '../../server/src/core/charClass';
 import { type CorpusConfig, effectiveType, loadConfig } from '../../server/src/core/config';
 import { CorpusIndex, type KnownSurface, TOKEN, hasSignature, signatureOf, signatureTable, tokenSignature } from '../../server/src/core/corpusIndex';
@@ -158,6 +158,16 @@ describe('fast paths: tokens of a matching key', () => {
         const { key, offsets } = matchingKeyTokens(text);
         assert.equal(key, matchingKey(text));
         assert.deepEqual([...offsets], reference(text));
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('keyInitial is the first unit of the matching key, without the key', () => {
+    fc.assert(
+      fc.property(textArb, (text) => {
+        const key = matchingKey(text);
+        assert.equal(keyInitial(text), key.length > 0 ? key.charCodeAt(0) : -1);
       }),
       { seed: SEED, numRuns: 500 },
     );
@@ -351,6 +361,7 @@ function snapshot(index: CorpusIndex): unknown {
     documents: [...index.documentIds()].sort(),
     keys: keys.map((key) => ({ key, count: index.countOfKey(key), documents: index.documentCountOf({ key }), types: [...index.typeCounts(key)].sort(), mentions: mentions(index.mentionsOfKey(key)) })),
     surfaces,
+    conflicting: [...index.conflictingKeys()].sort(),
     entities: ['isis', 'krg', 'ap'].map((id) => [index.countOfEntity(id), index.documentCountOf({ id }), mentions(index.mentionsOfEntity(id))]),
     types: ['PER', 'ORG', 'GPE'].map((type) => [index.countOfType(type), index.documentCountOf({ type }), mentions(index.mentionsOfType(type))]),
     // What each span names, as diagnostics and statistics read it.

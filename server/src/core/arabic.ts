@@ -149,6 +149,18 @@ const KEY_UNITS = (() => {
   return units;
 })();
 
+/** The first code unit of a text's matching key (-1 when the key is empty), without making the key. */
+export function keyInitial(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x061c) return c;
+    if (c < KEY_UNITS_END) {
+      if (KEY_UNITS[c - 0x061c] !== 0) return KEY_UNITS[c - 0x061c]!;
+    } else if (c !== 0x200e && c !== 0x200f) return c;
+  }
+  return -1;
+}
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 let utf16: InstanceType<typeof TextDecoder> | undefined;
 

@@ -316,6 +316,8 @@ export class CorpusIndex {
   private byType = this.groups('type');
   /** Declared types per surface key. */
   private keyTypes = new Map<string, Tally>();
+  /** The keys of `keyTypes` with two declared types or more: the surfaces the corpus types differently. */
+  private conflicting = new Set<string>();
   /** Linked ids per surface key ('' for annotations without one). */
   private keyIds = new Map<string, Tally>();
   /** Annotated surfaces with a declared type, by first token. */
@@ -372,6 +374,7 @@ export class CorpusIndex {
     this.byId = this.groups('id');
     this.byType = this.groups('type');
     this.keyTypes = new Map();
+    this.conflicting = new Set();
     this.keyIds = new Map();
     this.annotatedByFirst = new Map();
     this.surfaceSetChanged();
@@ -559,6 +562,14 @@ export class CorpusIndex {
     return this.byKey.byName.keys();
   }
 
+  /**
+   * The surface keys that carry two declared types or more across the corpus: most corpora have
+   * a few, and a document's thousands of mentions need not each ask for their key's types.
+   */
+  conflictingKeys(): ReadonlySet<string> {
+    return this.conflicting;
+  }
+
   /** Declared types the surface with this key carries across the corpus, with counts. */
   typeCounts(key: string): ReadonlyMap<string, number> {
     return this.keyTypes.get(key)?.counts ?? new Map();
@@ -723,6 +734,8 @@ export class CorpusIndex {
         this.surfaceSetChanged(first);
       }
       for (let i = 0; i < counts.types.length; i += 2) types.add(counts.types[i] as string, sign * (counts.types[i + 1] as number));
+      if (types.size >= 2) this.conflicting.add(key);
+      else this.conflicting.delete(key);
       const ids = getOrCreate(this.keyIds, key);
       for (let i = 0; i < counts.ids.length; i += 2) ids.add(counts.ids[i] as string, sign * (counts.ids[i + 1] as number));
       if (types.size === 0) {

@@ -5,7 +5,7 @@
  * diagnostics and the CLI into `path:line:col` lines, so both always agree.
  */
 
-import { isWordFinalLetter, matchingKey } from './arabic';
+import { isWordFinalLetter, keyInitial, matchingKey } from './arabic';
 import { EDGE, bmpClasses } from './charClass';
 import type { ConfigFile, CorpusConfig, RuleSetting } from './config';
 import type { CorpusIndex, KnownSurface } from './corpusIndex';
@@ -412,11 +412,12 @@ function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index
   // can hold hundreds of mentions of one conflicting surface, and each would list the corpus's
   // mentions of it again.
   const conflicts = new Map<string, Map<string, Conflict | null>>();
-  const names = index.namesIn(context.docId);
+  const conflicting = index.conflictingKeys();
+  const names = conflicting.size > 0 ? index.namesIn(context.docId) : [];
   for (let spanIndex = 0; spanIndex < names.length; spanIndex++) {
     const mention = names[spanIndex]!;
     const type = mention.type;
-    if (type === undefined || !config.types.has(type) || index.typeCounts(mention.key).size < 2) continue;
+    if (type === undefined || !conflicting.has(mention.key) || !config.types.has(type)) continue;
     let byType = conflicts.get(mention.key);
     if (!byType) conflicts.set(mention.key, (byType = new Map()));
     let conflict = byType.get(type);
@@ -434,9 +435,9 @@ function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index
 
   if (config.clitics.policy === 'outside') {
     const separable = separableProclitics(config);
-    const initials = new Set(separable.map((p) => p[0]));
+    const initials = new Set(separable.map((p) => p.charCodeAt(0)));
     for (const span of doc.spans) {
-      if (initials.has(matchingKey(span.text.slice(0, 2))[0])) checkCliticInside(doc, span, index, separable, push);
+      if (initials.has(keyInitial(span.text))) checkCliticInside(doc, span, index, separable, push);
     }
   }
   checkMissedMentions(doc, index, config, push, context.missedMentions);
