@@ -8,8 +8,9 @@
  *   down to reach that density), in a small corpus with 20 ordinary documents;
  * - a corpus of 10,000 documents / 50 MB.
  *
- * Then it measures: (1) parse + diagnose of the 1 MB document in this process, against a baseline
- * that decodes the same bytes and reads every char once, measured in the same run; (2, 5) the
+ * Then it measures: (1) parse + diagnose of the 1 MB document against a baseline that decodes the
+ * same bytes and reads every char once, measured in the same run, in a process of its own with
+ * the server's V8 options (and once more in this process, with Node's defaults); (2, 5) the
  * bundled language server over stdio on the 1 MB document; (5) the same document edited in VS
  * Code, the extension drawing its decorations (the editor suite's workbench, code-server +
  * Chromium, running test/editor/decorations.bench.ts; left out when code-server is not
@@ -23,6 +24,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
+import { SERVER_NODE_OPTIONS } from '../server/src/launch';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,6 +49,8 @@ const ONLY = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const PROFILE = args.includes('--profile');
 /** Which parts to run (default all): core (target 1), big (2 and 5), editor (5 in VS Code), corpus (3 and 4). */
 const PARTS = new Set((args.find((a) => a.startsWith('--parts='))?.slice('--parts='.length) ?? 'core,big,editor,corpus').split(','));
+/** Set in the process that measures target 1 for one source (see `coreRowsAsTheServerRuns`). */
+const CORE_CHILD = args.find((a) => a.startsWith('--core-child='))?.slice('--core-child='.length);
 
 const CORPUS_DOCS = QUICK ? 1000 : 10000;
 const CORPUS_DOC_BYTES = 5 * 1024 + 250; // 10,000 of them: a little over 50 MB
@@ -150,11 +154,11 @@ function typingPlaces(doc: ParsedDocument, count: number): number[] {
   return spread(places, count);
 }
 
-// --- 1. the core, in this process -------------------------------------------------------------
+// --- 1. the core, in a process started as the server is ---------------------------------------
 
 /** Parse + diagnose the 1 MB document against its corpus's index, beside the baseline. */
 function coreRows(source: Source, config: CorpusConfig, big: string, neighbours: string[]): void {
-  progress(`${source.description}: target 1, the core on the 1 MB document`);
+  progress(`${source.description}: target 1, the core on the 1 MB document, in a process with the server's V8 options`);
   const bytes = Buffer.from(big, 'utf8');
   const decoder = new TextDecoder('utf-8');
   const index = new CorpusIndex(config);
@@ -168,15 +172,7 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
       spans = parse(decoder.decode(bytes)).spans.length;
     }),
   );
-  let problems = 0;
-  // The document is taken out of the index first: indexing it again unchanged would take the
-  // index's fast path for a keystroke outside the spans (see the keystroke row), not the full one.
-  const all = timings(runs, () => {
-    const doc = parse(decoder.decode(bytes));
-    index.remove('big');
-    index.update('big', doc);
-    problems = diagnoseDocument(doc, { docId: 'big', index }).length;
-  });
+  const { all, problems } = parseIndexDiagnose(index, bytes, runs);
   const full = median(all);
   // A letter typed in the text between spans, taken as the server takes it: the edited line
   // parsed again, the mentions only moved, the other lines' missed-mention answers kept.
@@ -209,6 +205,55 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
   row(source, '1', 'parse + index + diagnose against the baseline', '< 4x', `${(full / base).toFixed(1)}x`, full / base < 4);
   record(source, 'keystrokeMs', keystroke);
   row(source, '1', 'after a letter typed between spans, as the server takes it: the edited line parsed again, re-index, diagnose, median', '', ms(keystroke), undefined, `${(keystroke / base).toFixed(1)}x`);
+}
+
+/**
+ * Timings of the 1 MB document parsed, indexed and diagnosed, from its bytes. The document is
+ * taken out of the index first: indexing it again unchanged would take the index's fast path for
+ * a keystroke outside the spans (see the keystroke row), not the full one.
+ */
+function parseIndexDiagnose(index: CorpusIndex, bytes: Uint8Array, runs: number): { all: number[]; problems: number } {
+  const decoder = new TextDecoder('utf-8');
+  let problems = 0;
+  const all = timings(runs, () => {
+    const doc = parse(decoder.decode(bytes));
+    index.remove('big');
+    index.update('big', doc);
+    problems = diagnoseDocument(doc, { docId: 'big', index }).length;
+  });
+  return { all, problems };
+}
+
+/**
+ * Target 1 measured in a process of its own, started with the V8 options the server is started
+ * with (a young generation sized for a 1 MB document's parse: see server/src/launch.ts), as the
+ * core runs in an editor. Its rows and records join this process's.
+ */
+function coreRowsAsTheServerRuns(source: Source): void {
+  const run = spawnSync(process.execPath, [...SERVER_NODE_OPTIONS, __filename, `--core-child=${source.name}`, ...(QUICK ? ['--quick'] : [])], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 2],
+    encoding: 'utf8',
+    maxBuffer: 16 * MB,
+  });
+  if (run.status !== 0) throw new Error(`target 1's process for ${source.name} failed (exit ${run.status ?? run.signal})`);
+  const child = JSON.parse(run.stdout) as { rows: Row[]; results: Record<string, number | string> };
+  rows.push(...child.rows);
+  for (const [key, value] of Object.entries(child.results)) record(source, key, value);
+}
+
+/** The same measure in this process, with Node's default V8 options: for comparison, not judged. */
+function coreRowWithNodeDefaults(source: Source, config: CorpusConfig, big: string, neighbours: string[]): void {
+  const index = new CorpusIndex(config);
+  neighbours.forEach((text, i) => index.update(`n${i}`, parse(text)));
+  index.update('big', parse(big));
+  const bytes = Buffer.from(big, 'utf8');
+  const runs = QUICK ? 7 : 41;
+  const base = median(timings(runs, () => baseline(bytes)));
+  const full = median(parseIndexDiagnose(index, bytes, runs).all);
+  record(source, 'parseDiagnoseNodeDefaultsMs', full);
+  record(source, 'parseDiagnoseNodeDefaultsRatio', full / base);
+  row(source, '1', "parse + index + diagnose, median, in a process with Node's default V8 options", '', ms(full), undefined, `${(full / base).toFixed(1)}x`);
 }
 
 // --- 2 and 5. the server on the 1 MB document ----------------------------------------------------
@@ -625,7 +670,19 @@ function machine(): string {
   return `${os.cpus().length} cores, ${cpu.trim()}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
 }
 
+/** The process `coreRowsAsTheServerRuns` starts: target 1 for one source, rows and records as JSON on stdout. */
+function coreChild(name: string): void {
+  const source = name === 'real' ? newsfaneSource() : seedSource();
+  if (!source) throw new Error(`no ${NEWSFANE}`);
+  const config = loadConfig(source.configText).config;
+  const { text: big } = bigDocument(source, source.name === 'synthetic' ? 20000 : undefined);
+  const neighbours = [...corpusDocuments(source, 20, CORPUS_DOC_BYTES)];
+  coreRows(source, config, big, neighbours.map(([, text]) => text));
+  process.stdout.write(JSON.stringify({ rows, results: results[source.name] ?? {} }));
+}
+
 async function main(): Promise<void> {
+  if (CORE_CHILD !== undefined) return coreChild(CORE_CHILD);
   if (!fs.existsSync(path.join(ROOT, 'dist', 'server.js'))) throw new Error('dist/server.js is missing: run npm run build');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-annotator-bench-'));
   // Other work on this machine slows every row: the load at the start says how busy it was.
@@ -647,7 +704,10 @@ async function main(): Promise<void> {
       const neighbours = [...corpusDocuments(source, 20, CORPUS_DOC_BYTES)];
       const folder = path.join(tmp, `${source.name}-big`);
       writeCorpus(folder, source.configText, [...neighbours, ['big.txt', big]]);
-      if (PARTS.has('core')) coreRows(source, config, big, neighbours.map(([, text]) => text));
+      if (PARTS.has('core')) {
+        coreRowsAsTheServerRuns(source);
+        coreRowWithNodeDefaults(source, config, big, neighbours.map(([, text]) => text));
+      }
       if (PARTS.has('big')) await bigDocumentRows(source, folder, path.join(folder, 'big.txt'), big);
       if (PARTS.has('editor')) editorRows(source, folder, tmp);
       if (PARTS.has('corpus')) await corpusRows(source, config, tmp);
