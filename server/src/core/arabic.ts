@@ -5,6 +5,7 @@
  */
 
 import { SPACE, WORD, bmpClasses, hasClass } from './charClass';
+import { grown } from './text';
 
 /** Code units the key drops: harakat and the superscript alef, tatweel, bidi marks. */
 function isDropped(c: number): boolean {
@@ -130,12 +131,6 @@ export function matchingKeyTokens(text: string): KeyTokens {
   if (inWord) ends[count++] = n;
   offsets[n] = length;
   return { key: codesToString(codes.subarray(0, n), surrogates), offsets: offsets.subarray(0, n + 1), count, starts, ends };
-}
-
-function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(2 * a.length);
-  b.set(a);
-  return b;
 }
 
 /**

@@ -162,8 +162,8 @@ export interface SyntaxProblem {
  * offset `sourceStarts[i]`.
  */
 export interface OffsetMap {
-  plainStarts: number[];
-  sourceStarts: number[];
+  plainStarts: Int32Array;
+  sourceStarts: Int32Array;
 }
 
 /** What the parser yields for one document. */

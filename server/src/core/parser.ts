@@ -7,9 +7,9 @@
  * Nothing here recurses, so any nesting depth is safe.
  */
 
-import { type Attribute, type FrontMatter, Label, type LabelToken, type OffsetMap, type OffsetRange, type ParsedDocument, Span, type SyntaxProblem } from './model';
+import { type Attribute, type FrontMatter, Label, type LabelToken, type OffsetRange, type ParsedDocument, Span, type SyntaxProblem } from './model';
 import { parseFrontMatter } from './frontMatter';
-import { CodePointCounter, isLineBreak, lineBreakFrom } from './text';
+import { CodePointCounter, RunsBuilder, grown, isLineBreak, lineBreakFrom } from './text';
 import { ENTITY_ID, TYPE_NAME } from './grammar';
 
 const LF = 10;
@@ -37,11 +37,7 @@ class RemovedMarkup {
 
   /** `what`: ESCAPE, the slot of the span a `[` opens, or `closing(slot)` for its `]{...}`. */
   add(start: number, end: number, what: number): number {
-    if (3 * this.count === this.data.length) {
-      const grown = new Int32Array(2 * this.data.length);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    if (3 * this.count === this.data.length) this.data = grown(this.data);
     const at = 3 * this.count;
     this.data[at] = start;
     this.data[at + 1] = end;
@@ -139,8 +135,10 @@ export function parse(source: string): ParsedDocument {
     }
   }
 
-  const offsets = { plainStarts: [0], sourceStarts: [bodyStart] };
-  const body = parseLines(source, bodyStart, source.length, 0, 0, offsets);
+  const runs = new RunsBuilder();
+  runs.push(0, bodyStart);
+  const body = parseLines(source, bodyStart, source.length, 0, 0, runs);
+  const offsets = runs.done();
   for (const problem of body.problems) problems.push(problem);
   problems.sort(bySourceOrder);
 
@@ -172,7 +170,7 @@ export interface LinesParse {
  * (code point `cpBase`), and the runs of plain text they hold are appended to `runs`, whose last
  * run is the one `from` lies in.
  */
-export function parseLines(source: string, from: number, to: number, plainBase: number, cpBase: number, runs: OffsetMap): LinesParse {
+export function parseLines(source: string, from: number, to: number, plainBase: number, cpBase: number, runs: RunsBuilder): LinesParse {
   const problems: SyntaxProblem[] = [];
   removed.count = 0;
 
@@ -290,7 +288,6 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
   // pieces are concatenated, not joined: V8 links them and copies once, when the text is first
   // read, and a list of 40,000 pieces is not made.
   let plain = '';
-  const { plainStarts, sourceStarts } = runs;
   let plainLength = plainBase;
   let at = from;
   for (let k = 0; k < removed.count; k++) {
@@ -309,11 +306,7 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
       slots[closing(what)]!.end = plainLength;
     }
     at = e;
-    if (plainStarts[plainStarts.length - 1] === plainLength) sourceStarts[sourceStarts.length - 1] = e;
-    else {
-      plainStarts.push(plainLength);
-      sourceStarts.push(e);
-    }
+    runs.pushOrMove(plainLength, e);
   }
   if (at < to) plain += source.slice(at, to);
   removed.clear();

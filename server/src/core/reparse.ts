@@ -8,9 +8,9 @@
  * is what `parse` gives for the new text, field for field (a property test holds it to that).
  */
 
-import { type Attribute, Label, type OffsetMap, type OffsetRange, type ParsedDocument, Span, type SyntaxProblem } from './model';
+import { type Attribute, Label, type OffsetRange, type ParsedDocument, Span, type SyntaxProblem } from './model';
 import { bySourceOrder, parse, parseLines } from './parser';
-import { CodePointCounter, bodyStartOf, firstIndexNotBefore, floorIndex, lineBreakFrom, lineStartAt, sourceToPlain } from './text';
+import { CodePointCounter, RunsBuilder, bodyStartOf, firstIndexNotBefore, floorIndex, lineBreakFrom, lineStartAt, sourceToPlain } from './text';
 
 /** `parse(source)`, reusing what the previous parse of the same document found on the lines the edit left alone. */
 export function reparse(previous: ParsedDocument, source: string): ParsedDocument {
@@ -36,12 +36,10 @@ export function reparse(previous: ParsedDocument, source: string): ParsedDocumen
   // The runs of plain text up to `from` stay; the edited lines append theirs. At the body's
   // start there are none yet: the first run's start moves past markup that opens the body.
   const runAtFrom = from === bodyStartOf(previous) ? -1 : floorIndex(previous.offsets.sourceStarts, from);
-  const offsets: OffsetMap =
-    runAtFrom < 0
-      ? { plainStarts: [0], sourceStarts: [from] }
-      : { plainStarts: previous.offsets.plainStarts.slice(0, runAtFrom + 1), sourceStarts: previous.offsets.sourceStarts.slice(0, runAtFrom + 1) };
+  const runs = RunsBuilder.from(previous.offsets, runAtFrom + 1);
+  if (runAtFrom < 0) runs.push(0, from);
   const cpFrom = codePointAt(previous, firstInside, plainFrom);
-  const lines = parseLines(source, from, to, plainFrom, cpFrom, offsets);
+  const lines = parseLines(source, from, to, plainFrom, cpFrom, runs);
 
   const plainDelta = lines.plain.length - (oldPlainTo - plainFrom);
   const cpDelta = codePoints(lines.plain) - codePoints(previous.plainText.slice(plainFrom, oldPlainTo));
@@ -54,9 +52,9 @@ export function reparse(previous: ParsedDocument, source: string): ParsedDocumen
 
   const firstRunAfter = floorIndex(previous.offsets.sourceStarts, oldTo) + 1;
   for (let k = firstRunAfter; k < previous.offsets.sourceStarts.length; k++) {
-    offsets.plainStarts.push(previous.offsets.plainStarts[k]! + plainDelta);
-    offsets.sourceStarts.push(previous.offsets.sourceStarts[k]! + delta);
+    runs.push(previous.offsets.plainStarts[k]! + plainDelta, previous.offsets.sourceStarts[k]! + delta);
   }
+  const offsets = runs.done();
 
   const problems: SyntaxProblem[] = [];
   for (const problem of previous.problems) {

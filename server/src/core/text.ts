@@ -190,3 +190,54 @@ export function isWordCharAt(text: string, offset: number): boolean {
 export function isWordCharBefore(text: string, offset: number): boolean {
   return isWordCharAt(text, offset - 1);
 }
+
+/**
+ * The runs of an OffsetMap as they are found, in two columns that grow: a 1 MB document has
+ * 40,000 runs, and pushed onto two lists they cost a parse a millisecond of growing lists.
+ */
+export class RunsBuilder {
+  private plainStarts: Int32Array<ArrayBuffer>;
+  private sourceStarts: Int32Array<ArrayBuffer>;
+  private count = 0;
+
+  constructor(capacity = 1024) {
+    this.plainStarts = new Int32Array(capacity);
+    this.sourceStarts = new Int32Array(capacity);
+  }
+
+  /** A builder holding the first `count` runs of a map. */
+  static from(map: OffsetMap, count: number): RunsBuilder {
+    const runs = new RunsBuilder(Math.max(1024, 2 * count));
+    runs.plainStarts.set(map.plainStarts.subarray(0, count));
+    runs.sourceStarts.set(map.sourceStarts.subarray(0, count));
+    runs.count = count;
+    return runs;
+  }
+
+  /** Adds a run. */
+  push(plainStart: number, sourceStart: number): void {
+    if (this.count === this.plainStarts.length) {
+      this.plainStarts = grown(this.plainStarts);
+      this.sourceStarts = grown(this.sourceStarts);
+    }
+    this.plainStarts[this.count] = plainStart;
+    this.sourceStarts[this.count++] = sourceStart;
+  }
+
+  /** Adds a run, or moves the last run's source start when that run is empty (it starts at `plainStart` too). */
+  pushOrMove(plainStart: number, sourceStart: number): void {
+    if (this.count > 0 && this.plainStarts[this.count - 1] === plainStart) this.sourceStarts[this.count - 1] = sourceStart;
+    else this.push(plainStart, sourceStart);
+  }
+
+  done(): OffsetMap {
+    return { plainStarts: this.plainStarts.slice(0, this.count), sourceStarts: this.sourceStarts.slice(0, this.count) };
+  }
+}
+
+/** A typed array of twice the length, starting with `a`'s values. */
+export function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(2 * a.length);
+  b.set(a);
+  return b;
+}
