@@ -428,7 +428,7 @@ export class CorpusIndex {
     this.version++;
   }
 
-  /** Whether a mention names what a span names: the same surface, type and id. */
+  /** Whether a span names what `name` stands for: the same surface, type and id. */
   private sameNames(name: MentionName, span: Span): boolean {
     return name.text === span.text && name.id === span.label.idName && name.type === effectiveType(span, this.config);
   }
