@@ -156,23 +156,31 @@ function typingPlaces(doc: ParsedDocument, count: number): number[] {
 
 // --- 1. the core, in a process started as the server is ---------------------------------------
 
+/** Runs of each measure of target 1. */
+const CORE_RUNS = QUICK ? 7 : 41;
+
+/** The index of the 1 MB document's corpus: its ordinary documents and the document itself. */
+function indexedCorpus(config: CorpusConfig, big: string, neighbours: string[]): CorpusIndex {
+  const index = new CorpusIndex(config);
+  neighbours.forEach((text, i) => index.update(`n${i}`, parse(text)));
+  index.update('big', parse(big));
+  return index;
+}
+
 /** Parse + diagnose the 1 MB document against its corpus's index, beside the baseline. */
 function coreRows(source: Source, config: CorpusConfig, big: string, neighbours: string[]): void {
   progress(`${source.description}: target 1, the core on the 1 MB document, in a process with the server's V8 options`);
   const bytes = Buffer.from(big, 'utf8');
   const decoder = new TextDecoder('utf-8');
-  const index = new CorpusIndex(config);
-  neighbours.forEach((text, i) => index.update(`n${i}`, parse(text)));
-  index.update('big', parse(big));
-  const runs = QUICK ? 7 : 41;
-  const base = median(timings(runs, () => baseline(bytes)));
+  const index = indexedCorpus(config, big, neighbours);
+  const base = median(timings(CORE_RUNS, () => baseline(bytes)));
   let spans = 0;
   const parseOnly = median(
-    timings(runs, () => {
+    timings(CORE_RUNS, () => {
       spans = parse(decoder.decode(bytes)).spans.length;
     }),
   );
-  const { all, problems } = parseIndexDiagnose(index, bytes, runs);
+  const { all, problems } = parseIndexDiagnose(index, bytes, CORE_RUNS);
   const full = median(all);
   // A letter typed in the text between spans, taken as the server takes it: the edited line
   // parsed again, the mentions only moved, the other lines' missed-mention answers kept.
@@ -183,7 +191,7 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
   const missedMentions = new MissedMentionCache();
   diagnoseDocument(last, { docId: 'big', index, missedMentions });
   const keystroke = median(
-    timings(runs, () => {
+    timings(CORE_RUNS, () => {
       last = reparse(last, edited[++round % 2]!);
       index.update('big', last);
       diagnoseDocument(last, { docId: 'big', index, missedMentions });
@@ -244,13 +252,10 @@ function coreRowsAsTheServerRuns(source: Source): void {
 
 /** The same measure in this process, with Node's default V8 options: for comparison, not judged. */
 function coreRowWithNodeDefaults(source: Source, config: CorpusConfig, big: string, neighbours: string[]): void {
-  const index = new CorpusIndex(config);
-  neighbours.forEach((text, i) => index.update(`n${i}`, parse(text)));
-  index.update('big', parse(big));
+  const index = indexedCorpus(config, big, neighbours);
   const bytes = Buffer.from(big, 'utf8');
-  const runs = QUICK ? 7 : 41;
-  const base = median(timings(runs, () => baseline(bytes)));
-  const full = median(parseIndexDiagnose(index, bytes, runs).all);
+  const base = median(timings(CORE_RUNS, () => baseline(bytes)));
+  const full = median(parseIndexDiagnose(index, bytes, CORE_RUNS).all);
   record(source, 'parseDiagnoseNodeDefaultsMs', full);
   record(source, 'parseDiagnoseNodeDefaultsRatio', full / base);
   row(source, '1', "parse + index + diagnose, median, in a process with Node's default V8 options", '', ms(full), undefined, `${(full / base).toFixed(1)}x`);
