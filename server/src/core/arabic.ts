@@ -150,7 +150,8 @@ export function keyInitial(text: string): number {
     const c = text.charCodeAt(i);
     if (c < 0x061c) return c;
     if (c < KEY_UNITS_END) {
-      if (KEY_UNITS[c - 0x061c] !== 0) return KEY_UNITS[c - 0x061c]!;
+      const unit = KEY_UNITS[c - 0x061c]!;
+      if (unit !== 0) return unit;
     } else if (c !== 0x200e && c !== 0x200f) return c;
   }
   return -1;
