@@ -366,7 +366,9 @@ function snapshot(index: CorpusIndex): unknown {
     types: ['PER', 'ORG', 'GPE'].map((type) => [index.countOfType(type), index.documentCountOf({ type }), mentions(index.mentionsOfType(type))]),
     // What each span names, as diagnostics and statistics read it.
     names: [...index.documentIds()].sort().map((docId) => index.namesIn(docId).map((m) => `${m.key}:${m.text}:${m.type ?? ''}:${m.id ?? ''}`)),
-    first: [...allKeys].map((key) => [key, [...(index.surfacesStartingWith(key.split(' ')[0]!) ?? [])].sort()]),
+    // The known ones among the keys listed by first token (a key may be listed twice, and a
+    // dormant one until it is swept).
+    first: [...allKeys].map((key) => [key, [...new Set(index.surfacesStartingWith(key.split(' ')[0]!))].filter((k) => index.knownSurface(k)).sort()]),
     // As references list them: documents by id, each one's mentions in order (not sorted here).
     byDocument: [...keys.map((key) => ({ key })), ...['isis', 'krg', 'ap'].map((id) => ({ id })), ...['PER', 'ORG', 'GPE'].map((type) => ({ type }))].map((of) =>
       [...index.mentionsByDocument(of)].map(([docId, list]) => `${docId}:${list.map((m) => m.spanIndex).join(',')}`),
@@ -474,6 +476,29 @@ describe('fast paths: the incremental index', () => {
     for (let i = 0; i < 600; i++) index.update(`n${i}`, parse(`[كلمة${i}]{ORG}\n`));
     assert.equal(index.surfaceChangesSince(afterConfig), undefined);
     assert.deepEqual(index.surfaceChangesSince(index.surfaceSetVersion - 2), ['كلمه598', 'كلمه599']);
+  });
+
+  it('a surface no annotation carries is listed by first token only until the next document is counted in', () => {
+    const index = new CorpusIndex(config);
+    index.update('a', parse('[قيادة العمليات]{ORG}\n'));
+    index.remove('a');
+    // Dormant: still listed, no longer known, and not found in running text.
+    assert.deepEqual(index.surfacesStartingWith('قياده'), ['قياده العمليات']);
+    assert.equal(index.knownSurface('قياده العمليات'), undefined);
+    assert.deepEqual(findMissedMentions(parse('قال قيادة العمليات\n'), index, config), []);
+    // Put back: known again, as before.
+    index.update('a', parse('[قيادة العمليات]{ORG}\n'));
+    assert.equal(index.knownSurface('قياده العمليات')?.type, 'ORG');
+    assert.equal(findMissedMentions(parse('قال قيادة العمليات\n'), index, config).length, 1);
+    // Gone for good: swept when another document comes in.
+    index.remove('a');
+    index.update('b', parse('[داعش]{ORG}\n'));
+    assert.equal(index.surfacesStartingWith('قياده'), undefined);
+    assert.deepEqual(index.typeCounts('قياده العمليات'), new Map());
+    // The signature table keeps up with first tokens that come while it stands.
+    index.firstTokenSignatures();
+    index.update('c', parse('[ابو بكر]{PER}\n'));
+    assert.ok(hasSignature(index.firstTokenSignatures(), signatureOf('ابو')));
   });
 
   it('a new configuration re-types documents kept with and without their parse', () => {

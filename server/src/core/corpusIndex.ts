@@ -146,11 +146,13 @@ export function signatureOf(token: string): number {
 /** A bit table of the signatures of some tokens. */
 export function signatureTable(tokens: Iterable<string>): Uint32Array {
   const table = new Uint32Array(1 << (SIGNATURE_BITS - 5));
-  for (const token of tokens) {
-    const bit = signatureOf(token);
-    table[bit >>> 5] = table[bit >>> 5]! | (1 << (bit & 31));
-  }
+  for (const token of tokens) addSignature(table, token);
   return table;
+}
+
+function addSignature(table: Uint32Array, token: string): void {
+  const bit = signatureOf(token);
+  table[bit >>> 5] = table[bit >>> 5]! | (1 << (bit & 31));
 }
 
 /** Whether a signature table holds a signature. */
@@ -314,20 +316,30 @@ export class CorpusIndex {
   private byKey = this.groups('key');
   private byId = this.groups('id');
   private byType = this.groups('type');
-  /** Declared types per surface key. */
-  private keyTypes = new Map<string, Tally>();
-  /** The keys of `keyTypes` with two declared types or more: the surfaces the corpus types differently. */
+  /** What the annotations with a declared type say of each surface key (see `KeyCounts`). */
+  private keyCounts = new Map<string, KeyCounts>();
+  /**
+   * The keys of `keyCounts` that no annotation carries any more. They keep their entries (and
+   * their place in `annotatedByFirst`) until `sweepDormant`, after the next document is counted
+   * in: a document taken out and put back (a file deleted and restored, a branch switched) would
+   * otherwise drop and remake an entry for each of the thousands of surfaces it alone names.
+   */
+  private dormant = new Set<string>();
+  /** The keys with two declared types or more: the surfaces the corpus types differently. */
   private conflicting = new Set<string>();
-  /** Linked ids per surface key ('' for annotations without one). */
-  private keyIds = new Map<string, Tally>();
-  /** Annotated surfaces with a declared type, by first token. */
+  /** The keys of `keyCounts`, by first token (dormant ones too, until swept). */
   private annotatedByFirst = new Map<string, Set<string>>();
   /** Catalog names and aliases: key -> entity id, and by first token. */
   private catalogKeys = new Map<string, string>();
   private catalogByFirst = new Map<string, Set<string>>();
-  /** See `firstTokenSignatures`; dropped whenever a known surface comes or goes. */
+  /**
+   * See `firstTokenSignatures`. A first token that comes sets its bit; one that goes leaves its
+   * bit set (a set bit is only a "maybe"), until so many have gone that the table is made again.
+   */
   private signatures: Uint32Array | undefined;
-  /** Answers of `surfacesStartingWith` (the missed-mention search asks for the same tokens often); dropped likewise. */
+  /** First tokens gone from `annotatedByFirst` since `signatures` was made. */
+  private signaturesGone = 0;
+  /** Answers of `surfacesStartingWith` (the missed-mention search asks for the same tokens often), dropped by first token. */
   private keysByFirst = new Map<string, readonly string[]>();
   /** Bumped on every change, so callers can tell stale results. */
   version = 0;
@@ -373,9 +385,9 @@ export class CorpusIndex {
     this.byKey = this.groups('key');
     this.byId = this.groups('id');
     this.byType = this.groups('type');
-    this.keyTypes = new Map();
+    this.keyCounts = new Map();
+    this.dormant = new Set();
     this.conflicting = new Set();
-    this.keyIds = new Map();
     this.annotatedByFirst = new Map();
     this.surfaceSetChanged();
     this.surfaceCache = new Map();
@@ -572,7 +584,7 @@ export class CorpusIndex {
 
   /** Declared types the surface with this key carries across the corpus, with counts. */
   typeCounts(key: string): ReadonlyMap<string, number> {
-    return this.keyTypes.get(key)?.counts ?? new Map();
+    return this.keyCounts.get(key)?.types.counts ?? new Map();
   }
 
   /** What the corpus knows of a surface key, or undefined when it is neither annotated nor a catalog name. */
@@ -584,22 +596,23 @@ export class CorpusIndex {
   }
 
   private computeKnownSurface(key: string): KnownSurface | undefined {
-    const types = this.keyTypes.get(key);
+    const counts = this.keyCounts.get(key);
+    const annotated = counts !== undefined && counts.types.size > 0;
     const catalogId = this.catalogKeys.get(key);
-    if (!types && catalogId === undefined) return undefined;
-    const surface: KnownSurface = { key, tokens: tokensOf(key), count: 0 };
-    if (types) {
+    if (!annotated && catalogId === undefined) return undefined;
+    const surface: KnownSurface = { key, tokens: annotated ? (counts.tokens ??= tokensOf(key)) : tokensOf(key), count: 0 };
+    if (annotated) {
       let best = 0;
-      for (const [type, count] of types.counts) {
+      for (const [type, count] of counts.types.counts) {
         surface.count += count;
         if (count > best) {
           best = count;
           surface.type = type;
         }
       }
-      const ids = this.keyIds.get(key);
+      const ids = counts.ids;
       // Suggest a link only when every annotation of the surface agrees on it.
-      if (ids && ids.size === 1) {
+      if (ids.size === 1) {
         const [[id, count]] = [...ids.counts];
         if (id && count === surface.count) surface.id = id;
       }
@@ -614,7 +627,10 @@ export class CorpusIndex {
     return surface;
   }
 
-  /** Keys of known surfaces whose first token is `token` (a key may come twice), or undefined when none. */
+  /**
+   * Keys that may be known surfaces whose first token is `token`, or undefined when none is:
+   * `knownSurface` tells (a dormant key is listed until swept, and a key may come twice).
+   */
   surfacesStartingWith(token: string): readonly string[] | undefined {
     let keys = this.keysByFirst.get(token);
     if (keys) return keys;
@@ -627,20 +643,23 @@ export class CorpusIndex {
   }
 
   /**
-   * The signatures of the first tokens of all known surfaces (see `tokenSignature`), remade
-   * when the set of first tokens changes: a clear bit is a quick "no" for `surfacesStartingWith`.
+   * The signatures of the first tokens of all known surfaces (see `tokenSignature`), and perhaps
+   * of a few gone since: a clear bit is a quick "no" for `surfacesStartingWith`.
    */
   firstTokenSignatures(): Uint32Array {
-    if (!this.signatures) this.signatures = signatureTable([...this.annotatedByFirst.keys(), ...this.catalogByFirst.keys()]);
+    if (!this.signatures) {
+      this.signatures = signatureTable([...this.annotatedByFirst.keys(), ...this.catalogByFirst.keys()]);
+      this.signaturesGone = 0;
+    }
     return this.signatures;
   }
 
   /** Notes that a surface came or went: one with this first token, or (none given) any. */
   private surfaceSetChanged(firstToken?: string): void {
-    this.signatures = undefined;
-    if (this.keysByFirst.size > 0) this.keysByFirst = new Map();
     this.surfaceSetVersion++;
     if (firstToken === undefined) {
+      this.signatures = undefined;
+      this.keysByFirst = new Map();
       this.surfaceLog = [];
       this.surfaceLogFrom = this.surfaceSetVersion;
       return;
@@ -725,28 +744,61 @@ export class CorpusIndex {
     byType.forEach((count, name) => this.byType.add(name, docId, sign * count));
     typed.forEach((counts, key) => {
       this.surfaceCache.delete(key);
-      let types = this.keyTypes.get(key);
-      if (!types) {
+      let entry = this.keyCounts.get(key);
+      if (!entry) {
         if (sign < 0) return;
-        this.keyTypes.set(key, (types = new Tally()));
-        const first = firstTokenOf(key);
-        addToSetMap(this.annotatedByFirst, first, key);
-        this.surfaceSetChanged(first);
+        entry = { types: new Tally(), ids: new Tally(), firstToken: firstTokenOf(key) };
+        this.keyCounts.set(key, entry);
+        addToSetMap(this.annotatedByFirst, entry.firstToken, key);
+        this.keysByFirst.delete(entry.firstToken);
+        if (this.signatures) addSignature(this.signatures, entry.firstToken);
       }
+      const { types, ids } = entry;
+      const wasAnnotated = types.size > 0;
       for (let i = 0; i < counts.types.length; i += 2) types.add(counts.types[i] as string, sign * (counts.types[i + 1] as number));
+      for (let i = 0; i < counts.ids.length; i += 2) ids.add(counts.ids[i] as string, sign * (counts.ids[i + 1] as number));
       if (types.size >= 2) this.conflicting.add(key);
       else this.conflicting.delete(key);
-      const ids = getOrCreate(this.keyIds, key);
-      for (let i = 0; i < counts.ids.length; i += 2) ids.add(counts.ids[i] as string, sign * (counts.ids[i + 1] as number));
-      if (types.size === 0) {
-        this.keyTypes.delete(key);
-        this.keyIds.delete(key);
-        const first = firstTokenOf(key);
-        removeFromSetMap(this.annotatedByFirst, first, key);
-        this.surfaceSetChanged(first);
-      }
+      const annotated = types.size > 0;
+      if (annotated === wasAnnotated) return;
+      if (annotated) this.dormant.delete(key);
+      else this.dormant.add(key);
+      this.surfaceSetChanged(entry.firstToken);
     });
+    if (sign > 0) this.sweepDormant();
   }
+
+  /**
+   * Drops the entries of the keys no annotation carries any more (see `dormant`). Their first
+   * tokens keep their signature bits until they are a good share of the table's.
+   */
+  private sweepDormant(): void {
+    if (this.dormant.size === 0) return;
+    for (const key of this.dormant) {
+      const { firstToken } = this.keyCounts.get(key)!;
+      this.keyCounts.delete(key);
+      removeFromSetMap(this.annotatedByFirst, firstToken, key);
+      this.keysByFirst.delete(firstToken);
+      if (!this.annotatedByFirst.has(firstToken)) this.signaturesGone++;
+    }
+    this.dormant.clear();
+    if (this.signatures && this.signaturesGone > 1024 && this.signaturesGone > this.annotatedByFirst.size) this.signatures = undefined;
+  }
+}
+
+/**
+ * What the annotations with a declared type say of one surface key. Its tallies are empty
+ * while the key is dormant (see `CorpusIndex.dormant`).
+ */
+interface KeyCounts {
+  /** Declared types, with how many annotations carry each. */
+  readonly types: Tally;
+  /** Linked ids ('' for annotations without one), likewise. */
+  readonly ids: Tally;
+  /** The key's first token, as `annotatedByFirst` files it. */
+  readonly firstToken: string;
+  /** The key's tokens, once a KnownSurface has needed them. */
+  tokens?: string[];
 }
 
 /**
@@ -789,12 +841,6 @@ function bump(counts: (string | number)[], name: string, by: number): void {
 
 function tally(map: Map<string, number>, name: string, by: number): void {
   map.set(name, (map.get(name) ?? 0) + by);
-}
-
-function getOrCreate(map: Map<string, Tally>, key: string): Tally {
-  let tally = map.get(key);
-  if (!tally) map.set(key, (tally = new Tally()));
-  return tally;
 }
 
 function addToSetMap(map: Map<string, Set<string>>, key: string, value: string): void {
