@@ -54,44 +54,73 @@ export function matchingKey(text: string): string {
 /**
  * The matching key of a text and its tokens (`TOKEN` of the corpus index: runs of letters, marks
  * and digits, and single other characters), made in one pass: what the missed-mention search
- * reads a whole document as.
+ * reads a whole document as. The search reads the key's code units; `key`, the string, is made
+ * when asked for.
  */
-export interface KeyTokens {
-  key: string;
-  /** For each key unit, the offset in the text it came from; one final entry: the text's length. */
-  offsets: Int32Array;
-  /** How many tokens the key has: token `i` is `key[starts[i], ends[i])`. */
-  count: number;
-  starts: Int32Array;
-  ends: Int32Array;
+export class KeyTokens {
+  private text: string | undefined;
+  constructor(
+    /** The key's code units. */
+    readonly units: Uint16Array,
+    /** For each key unit, the offset in the text it came from; one final entry: the text's length. */
+    readonly offsets: Int32Array,
+    /** How many tokens the key has: token `i` is `units[starts[i], ends[i])`. */
+    readonly count: number,
+    readonly starts: Int32Array,
+    readonly ends: Int32Array,
+    /** Whether the units may hold a surrogate. */
+    private readonly surrogates: boolean,
+  ) {}
+
+  get key(): string {
+    return (this.text ??= codesToString(this.units, this.surrogates));
+  }
 }
 
-export function matchingKeyTokens(text: string): KeyTokens {
-  const classes = bmpClasses();
+/**
+ * Arrays for `matchingKeyTokens` to fill, kept from one call to the next: a 1 MB document's key
+ * needs a few megabytes of them, and made afresh for every diagnosis, their allocation (zeroed)
+ * and the key's string cost the search as much as reading the document did.
+ */
+export class KeyTokenRoom {
+  units = new Uint16Array(0);
+  offsets = new Int32Array(0);
+  starts = new Int32Array(0);
+  ends = new Int32Array(0);
+}
+
+/**
+ * The key and tokens of `text`. Given a room, the arrays are the room's, valid until the room
+ * is used again.
+ */
+export function matchingKeyTokens(text: string, room = new KeyTokenRoom()): KeyTokens {
+  const table = keyUnits();
   const length = text.length;
-  const offsets = new Int32Array(length + 1);
-  // The key's code units go to an array and become a string in one step: a document's key is
-  // mostly its text, but teh marbuta and hamza forms are frequent enough that copying runs
-  // between them makes tens of thousands of pieces.
-  const codes = new Uint16Array(length);
+  if (room.offsets.length < length + 1) {
+    room.offsets = new Int32Array(length + 1);
+    room.units = new Uint16Array(length);
+  }
   // Room for a token every four units to start with (a word and a space are more), grown when needed.
-  let starts = new Int32Array((length >> 2) + 16);
-  let ends = new Int32Array(starts.length);
+  if (room.starts.length < (length >> 2) + 16) {
+    room.starts = new Int32Array((length >> 2) + 16);
+    room.ends = new Int32Array(room.starts.length);
+  }
+  const { offsets, units } = room;
+  let { starts, ends } = room;
   let count = 0;
   let n = 0;
   let inWord = false;
   let surrogates = false;
   for (let i = 0; i < length; i++) {
     let c = text.charCodeAt(i);
+    const entry = table[c]!;
     let cls: number;
-    let units = 1;
-    if (c < 0x061c) cls = classes[c]!;
-    else if (c < KEY_UNITS_END) {
-      c = KEY_UNITS[c - 0x061c]!;
-      if (c === 0) continue;
-      cls = classes[c]!;
-    } else if (c === 0x200e || c === 0x200f) continue;
-    else if (c >= 0xd800 && c <= 0xdfff) {
+    let width = 1;
+    if (entry < DROPPED) {
+      c = entry & 0xffff;
+      cls = entry >>> 16;
+    } else if (entry === DROPPED) continue;
+    else {
       surrogates = true;
       // A pair in the key is a pair in the text, perhaps with units the key drops between them.
       let j = i + 1;
@@ -101,58 +130,67 @@ export function matchingKeyTokens(text: string): KeyTokens {
         const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
         cls = hasClass(cp, WORD) ? WORD : hasClass(cp, SPACE) ? SPACE : 0;
         offsets[n] = i;
-        codes[n++] = c;
+        units[n++] = c;
         i = j;
         c = d;
-        units = 2;
+        width = 2;
       } else cls = 0; // a lone surrogate: a token of its own
-    } else cls = classes[c]!;
+    }
     offsets[n] = i;
-    codes[n++] = c;
-    // n is now past the unit (or pair); it started at n - units.
+    units[n++] = c;
+    // n is now past the unit (or pair); it started at n - width.
     if (cls & WORD) {
       if (inWord) continue;
       inWord = true;
     } else {
       if (inWord) {
-        ends[count++] = n - units;
+        ends[count++] = n - width;
         inWord = false;
       }
       if (cls & SPACE) continue;
     }
     if (count === starts.length) {
-      starts = grown(starts);
-      ends = grown(ends);
+      room.starts = starts = grown(starts);
+      room.ends = ends = grown(ends);
     }
-    starts[count] = n - units;
+    starts[count] = n - width;
     // A word's end is set when it ends; another character is a token of its own.
     if (!inWord) ends[count++] = n;
   }
   if (inWord) ends[count++] = n;
   offsets[n] = length;
-  return { key: codesToString(codes.subarray(0, n), surrogates), offsets: offsets.subarray(0, n + 1), count, starts, ends };
+  return new KeyTokens(units.subarray(0, n), offsets.subarray(0, n + 1), count, starts, ends, surrogates);
 }
 
+/** A `keyUnits` entry for a code unit the key drops; entries above it are surrogates. */
+const DROPPED = 1 << 24;
+const SURROGATE = DROPPED + 1;
+let keyUnitTable: Uint32Array | undefined;
+
 /**
- * The key's unit for each code unit from U+061C (the first the key changes) to U+0671 (the
- * last below the bidi marks), 0 for one it drops: a lookup instead of two tests per letter.
+ * For each BMP code unit, the key's unit for it with that unit's class bits above (`unit |
+ * class << 16`), or DROPPED, or SURROGATE: one lookup per character where the tokenizer of a
+ * whole document made three or four tests, and a second table read.
  */
-const KEY_UNITS_END = 0x0672;
-const KEY_UNITS = (() => {
-  const units = new Uint16Array(KEY_UNITS_END - 0x061c);
-  for (let c = 0x061c; c < KEY_UNITS_END; c++) units[c - 0x061c] = isDropped(c) ? 0 : folded(c);
-  return units;
-})();
+function keyUnits(): Uint32Array {
+  if (keyUnitTable) return keyUnitTable;
+  const classes = bmpClasses();
+  const table = new Uint32Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    const unit = folded(c);
+    table[c] = isDropped(c) ? DROPPED : c >= 0xd800 && c <= 0xdfff ? SURROGATE : unit | (classes[unit]! << 16);
+  }
+  return (keyUnitTable = table);
+}
 
 /** The first code unit of a text's matching key (-1 when the key is empty), without making the key. */
 export function keyInitial(text: string): number {
+  const table = keyUnits();
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x061c) return c;
-    if (c < KEY_UNITS_END) {
-      const unit = KEY_UNITS[c - 0x061c]!;
-      if (unit !== 0) return unit;
-    } else if (c !== 0x200e && c !== 0x200f) return c;
+    const entry = table[c]!;
+    if (entry < DROPPED) return entry & 0xffff;
+    if (entry === SURROGATE) return c;
   }
   return -1;
 }

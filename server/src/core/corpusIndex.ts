@@ -123,24 +123,33 @@ function firstTokenOf(key: string): string {
 const SIGNATURE_BITS = 20;
 
 /**
- * A hash of a token's code units, `text[start, end)`, after `lead` when one is given (a unit the
- * token starts with that is not in `text`). Equal tokens have equal signatures, so a table of the
- * signatures of known first tokens answers "no surface starts with this" without making the
+ * A hash of a token's code units, `units[start, end)`, after `lead` when one is given (a unit the
+ * token starts with that is not in `units`). Equal tokens have equal signatures, so a table of
+ * the signatures of known first tokens answers "no surface starts with this" without making the
  * token's string (see `CorpusIndex.firstTokenSignatures`). Every unit counts: a hash of a few
  * of them (length, first, second and last units) let one word in two through on NewsFANE, where
  * so many words are ال and three letters.
  */
-export function tokenSignature(text: string, start: number, end: number, lead = -1): number {
-  let h = lead >= 0 ? Math.imul(0x811c9dc5 ^ lead, 0x01000193) : 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return (h ^ (h >>> 12)) & ((1 << SIGNATURE_BITS) - 1);
+export function tokenSignature(units: Uint16Array, start: number, end: number, lead = -1): number {
+  let h = lead >= 0 ? mixed(FNV_OFFSET, lead) : FNV_OFFSET;
+  for (let i = start; i < end; i++) h = mixed(h, units[i]!);
+  return finished(h);
 }
 
 /** The signature of a whole string (see `tokenSignature`). */
 export function signatureOf(token: string): number {
-  return tokenSignature(token, 0, token.length);
+  let h = FNV_OFFSET;
+  for (let i = 0; i < token.length; i++) h = mixed(h, token.charCodeAt(i));
+  return finished(h);
+}
+
+// FNV-1a over code units, then a finalizer that spreads the bits kept.
+const FNV_OFFSET = 0x811c9dc5;
+const mixed = (h: number, unit: number): number => Math.imul(h ^ unit, 0x01000193);
+function finished(h: number): number {
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) & ((1 << SIGNATURE_BITS) - 1);
 }
 
 /** A bit table of the signatures of some tokens. */

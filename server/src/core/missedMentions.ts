@@ -7,7 +7,7 @@
  * makes a keystroke cost the search of one line instead of the whole document's.
  */
 
-import { type KeyTokens, matchingKey, matchingKeyTokens } from './arabic';
+import { KeyTokenRoom, type KeyTokens, matchingKey, matchingKeyTokens } from './arabic';
 import type { CorpusConfig } from './config';
 import { type CorpusIndex, type KnownSurface, hasSignature, signatureTable, tokenSignature, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
@@ -112,14 +112,22 @@ function procliticCandidates(proclitics: readonly string[]): readonly (readonly 
 }
 
 /** A stretch of plain text as the search reads it: its matching key, and the key's tokens. */
-interface KeyedText extends KeyTokens {
+interface KeyedText {
   /** Plain-text offset of the stretch's start (the key's offsets are from there). */
   base: number;
+  tokens: KeyTokens;
 }
 
+/**
+ * The arrays every search keys its text into (a search is over before the next starts): a few
+ * megabytes kept for a 1 MB document, where making them for each diagnosis cost more than
+ * filling them.
+ */
+const keyRoom = new KeyTokenRoom();
+
 function keyedText(plain: string, from: number, to: number): KeyedText {
-  // Token boundaries only: a token's text is sliced when it is looked up and dropped at once.
-  return { base: from, ...matchingKeyTokens(from === 0 && to === plain.length ? plain : plain.slice(from, to)) };
+  // Token boundaries only: a token's text is made when it is looked up and dropped at once.
+  return { base: from, tokens: matchingKeyTokens(from === 0 && to === plain.length ? plain : plain.slice(from, to), keyRoom) };
 }
 
 /**
@@ -134,7 +142,7 @@ export function findMissedMentions(doc: ParsedDocument, index: SurfaceSource, co
   if (!cache || !cached || cached.lines.size === 0) {
     // The whole text, keyed and tokenized in one go.
     const whole = keyedText(plain, 0, plain.length);
-    search(whole, 0, whole.count, found);
+    search(whole, 0, whole.tokens.count, found);
     if (cache) cache.keep(answersByLine(doc, found));
     return found;
   }
@@ -155,7 +163,7 @@ export function findMissedMentions(doc: ParsedDocument, index: SurfaceSource, co
       if (occurrences === undefined || isSuspect(start, end)) {
         const text = keyedText(plain, start, end);
         onLine.length = 0;
-        search(text, 0, text.count, onLine);
+        search(text, 0, text.tokens.count, onLine);
         occurrences = onLine.length === 0 ? NO_OCCURRENCES : onLine.map((o) => ({ start: o.start - start, end: o.end - start, key: o.surface.key }));
       }
       answers.set(line, occurrences);
@@ -244,10 +252,11 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
   // A candidate's string is made only when its signature (a hash of its units) is one of a known
   // first token's: most words of a document are no candidate at all.
   const signatures = index.firstTokenSignatures?.();
-  const mayStart = (key: string, start: number, end: number, lead?: number): boolean => signatures === undefined || hasSignature(signatures, tokenSignature(key, start, end, lead));
+  const mayStart = (units: Uint16Array, start: number, end: number, lead?: number): boolean => signatures === undefined || hasSignature(signatures, tokenSignature(units, start, end, lead));
 
   return (text, first, last, found) => {
-    const { base, key, offsets, starts, ends } = text;
+    const { base } = text;
+    const { units, offsets, starts, ends } = text.tokens;
     let best: Occurrence | undefined;
     let bestTokens = 0;
     const tryCandidate = (t: number, firstToken: string, skip: number): void => {
@@ -260,7 +269,7 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
         let match = true;
         for (let k = 1; k < length && match; k++) {
           const expected = surface.tokens[k]!;
-          match = ends[t + k]! - starts[t + k]! === expected.length && key.startsWith(expected, starts[t + k]!);
+          match = ends[t + k]! - starts[t + k]! === expected.length && spells(units, starts[t + k]!, expected);
         }
         if (!match) continue;
         const start = base + offsets[starts[t]! + skip]!;
@@ -282,20 +291,20 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
       while (root < rootStarts.length && rootEnd(root) <= plainStart) root++;
       if (root < rootStarts.length && rootStarts[root]! <= plainStart && base + offsets[e - 1]! < rootEnd(root)) continue;
       const length = e - s;
-      const c0 = key.charCodeAt(s);
+      const c0 = units[s]!;
       best = undefined;
       bestTokens = 0;
       // The word as it stands, then with each proclitic run taken off (and the article restored
       // after لل, where it lost its alef: للإقليم = ل + الإقليم).
-      if (mayStart(key, s, e)) tryCandidate(t, key.slice(s, e), 0);
+      if (mayStart(units, s, e)) tryCandidate(t, unitsText(units, s, e), 0);
       const candidates = c0 < proclitics.length ? proclitics[c0] : undefined;
       for (let k = 0; candidates !== undefined && k < candidates.length; k++) {
         const p = candidates[k]!;
-        if (length - p.length < 2 || !key.startsWith(p, s)) continue;
+        if (length - p.length < 2 || !spells(units, s, p)) continue;
         const rest = s + p.length;
-        if (mayStart(key, rest, e)) tryCandidate(t, key.slice(rest, e), p.length);
+        if (mayStart(units, rest, e)) tryCandidate(t, unitsText(units, rest, e), p.length);
         // After لل the surface's alef is not in the text: the occurrence starts at the second ل.
-        if (p.endsWith('لل') && mayStart(key, rest - 1, e, 0x0627)) tryCandidate(t, `ا${key.slice(rest - 1, e)}`, p.length - 1);
+        if (p.endsWith('لل') && mayStart(units, rest - 1, e, 0x0627)) tryCandidate(t, `ا${unitsText(units, rest - 1, e)}`, p.length - 1);
       }
       const occurrence = best as Occurrence | undefined;
       if (occurrence && !overlapsSpan(occurrence.start, occurrence.end) && !inBrokenMarkup(occurrence.start, occurrence.end)) {
@@ -304,6 +313,20 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
       }
     }
   };
+}
+
+/** Whether `units` spell `text` from `at` on. */
+function spells(units: Uint16Array, at: number, text: string): boolean {
+  if (at + text.length > units.length) return false;
+  for (let k = 0; k < text.length; k++) if (units[at + k] !== text.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The string of `units[start, end)`: a token, to look up. */
+function unitsText(units: Uint16Array, start: number, end: number): string {
+  let text = '';
+  for (let i = start; i < end; i++) text += String.fromCharCode(units[i]!);
+  return text;
 }
 
 /** Whether a plain-text range holds a line break. */
