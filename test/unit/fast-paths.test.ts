@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { keyInitial, matchingKey, matchingKeyTokens } from '../../server/src/core/arabic';
 import { EDGE, EDGE_RE, SPACE, SPACE_RE, WORD, WORD_RE, bmpClasses, hasClass } from '../../server/src/core/charClass';
 import { type CorpusConfig, effectiveType, loadConfig } from '../../server/src/core/config';
-import { CorpusIndex, type KnownSurface, TOKEN, hasSignature, signatureOf, signatureTable, tokenSignature } from '../../server/src/core/corpusIndex';
+import { CorpusIndex, FirstTokenTable, type KnownSurface, TOKEN, signatureOf, tokenSignature } from '../../server/src/core/corpusIndex';
 import { diagnoseDocument } from '../../server/src/core/diagnostics';
 import { MissedMentionCache, type Occurrence, type SurfaceSource, findMissedMentions } from '../../server/src/core/missedMentions';
 import type { ParsedDocument } from '../../server/src/core/model';
@@ -173,12 +173,13 @@ describe('fast paths: tokens of a matching key', () => {
     );
   });
 
-  it('a signature table never says no to a token it holds', () => {
+  it('a first-token table finds every token it holds by its signature', () => {
     fc.assert(
       fc.property(fc.array(textArb.filter((t) => t.length > 0), { minLength: 1, maxLength: 20 }), (tokens) => {
-        const table = signatureTable(tokens);
+        const table = new FirstTokenTable(tokens);
         for (const t of tokens) {
-          assert.ok(hasSignature(table, signatureOf(t)));
+          assert.ok(table.has(t));
+          assert.ok(table.withSignature(signatureOf(t))!.includes(t));
           // Read from inside a longer text, and with its first unit given apart (the restored alef).
           const text = `x${t}y`;
           const units = new Uint16Array(text.length).map((_, i) => text.charCodeAt(i));
@@ -283,7 +284,7 @@ describe('fast paths: missed mentions', () => {
         index.update('doc', doc);
         const simple = (o: Occurrence[]): [number, number, string][] => o.map((x) => [x.start, x.end, x.surface.key]);
         assert.deepEqual(simple(findMissedMentions(doc, index, config)), simple(referenceMissedMentions(doc, index, config)));
-        // Without the signature table (a source that has none) the answers are the same.
+        // Without the first-token table (a source that has none) the answers are the same.
         const plain: SurfaceSource = { surfacesStartingWith: (t) => index.surfacesStartingWith(t), knownSurface: (k) => index.knownSurface(k) };
         assert.deepEqual(simple(findMissedMentions(doc, plain, config)), simple(referenceMissedMentions(doc, index, config)));
       }),
@@ -422,9 +423,9 @@ describe('fast paths: the incremental index', () => {
         const fresh = new CorpusIndex(config);
         for (const [docId, [text]] of final) fresh.update(docId, parse(text));
         assert.deepEqual(snapshot(index), snapshot(fresh));
-        // The signature table holds every known first token.
-        const table = index.firstTokenSignatures();
-        for (const key of index.keys()) if (index.knownSurface(key)) assert.ok(hasSignature(table, signatureOf(index.knownSurface(key)!.tokens[0]!)), key);
+        // The first-token table holds every known first token.
+        const table = index.firstTokens();
+        for (const key of index.keys()) if (index.knownSurface(key)) assert.ok(table.has(index.knownSurface(key)!.tokens[0]!), key);
         // A document given without its parse comes back parsed the same, mentions and all.
         for (const [docId, [text, retain]] of final) {
           assert.equal(index.retains(docId), retain);
@@ -497,10 +498,10 @@ describe('fast paths: the incremental index', () => {
     index.update('b', parse('[داعش]{ORG}\n'));
     assert.equal(index.surfacesStartingWith('قياده'), undefined);
     assert.deepEqual(index.typeCounts('قياده العمليات'), new Map());
-    // The signature table keeps up with first tokens that come while it stands.
-    index.firstTokenSignatures();
+    // The first-token table keeps up with first tokens that come while it stands.
+    index.firstTokens();
     index.update('c', parse('[ابو بكر]{PER}\n'));
-    assert.ok(hasSignature(index.firstTokenSignatures(), signatureOf('ابو')));
+    assert.ok(index.firstTokens().has('ابو'));
   });
 
   it('a new configuration re-types documents kept with and without their parse', () => {

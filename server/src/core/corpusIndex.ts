@@ -126,7 +126,7 @@ const SIGNATURE_BITS = 20;
  * A hash of a token's code units, `units[start, end)`, after `lead` when one is given (a unit the
  * token starts with that is not in `units`). Equal tokens have equal signatures, so a table of
  * the signatures of known first tokens answers "no surface starts with this" without making the
- * token's string (see `CorpusIndex.firstTokenSignatures`). Every unit counts: a hash of a few
+ * token's string (see `FirstTokenTable`). Every unit counts: a hash of a few
  * of them (length, first, second and last units) let one word in two through on NewsFANE, where
  * so many words are ال and three letters.
  */
@@ -152,21 +152,36 @@ function finished(h: number): number {
   return (h ^ (h >>> 12)) & ((1 << SIGNATURE_BITS) - 1);
 }
 
-/** A bit table of the signatures of some tokens. */
-export function signatureTable(tokens: Iterable<string>): Uint32Array {
-  const table = new Uint32Array(1 << (SIGNATURE_BITS - 5));
-  for (const token of tokens) addSignature(table, token);
-  return table;
-}
+/**
+ * First tokens of surfaces by signature (see `tokenSignature`). A bit per signature says "none"
+ * for most words of a document without a lookup, and a word whose bit is set finds the tokens
+ * to compare it with, its own string never made.
+ */
+export class FirstTokenTable {
+  private readonly bits = new Uint32Array(1 << (SIGNATURE_BITS - 5));
+  private readonly bySignature = new Map<number, string[]>();
 
-function addSignature(table: Uint32Array, token: string): void {
-  const bit = signatureOf(token);
-  table[bit >>> 5] = table[bit >>> 5]! | (1 << (bit & 31));
-}
+  constructor(tokens: Iterable<string> = []) {
+    for (const token of tokens) this.add(token);
+  }
 
-/** Whether a signature table holds a signature. */
-export function hasSignature(table: Uint32Array, signature: number): boolean {
-  return (table[signature >>> 5]! & (1 << (signature & 31))) !== 0;
+  add(token: string): void {
+    const signature = signatureOf(token);
+    const tokens = this.bySignature.get(signature);
+    if (tokens === undefined) {
+      this.bySignature.set(signature, [token]);
+      this.bits[signature >>> 5] = this.bits[signature >>> 5]! | (1 << (signature & 31));
+    } else if (!tokens.includes(token)) tokens.push(token);
+  }
+
+  /** The tokens with this signature, or undefined when none has it. */
+  withSignature(signature: number): readonly string[] | undefined {
+    return (this.bits[signature >>> 5]! & (1 << (signature & 31))) === 0 ? undefined : this.bySignature.get(signature);
+  }
+
+  has(token: string): boolean {
+    return this.withSignature(signatureOf(token))?.includes(token) ?? false;
+  }
 }
 
 /** Counts per name, with removal. */
@@ -342,12 +357,12 @@ export class CorpusIndex {
   private catalogKeys = new Map<string, string>();
   private catalogByFirst = new Map<string, Set<string>>();
   /**
-   * See `firstTokenSignatures`. A first token that comes sets its bit; one that goes leaves its
-   * bit set (a set bit is only a "maybe"), until so many have gone that the table is made again.
+   * See `firstTokens`. A first token that comes is added; one that goes stays (a token listed is
+   * only a "maybe"), until so many have gone that the table is made again.
    */
-  private signatures: Uint32Array | undefined;
-  /** First tokens gone from `annotatedByFirst` since `signatures` was made. */
-  private signaturesGone = 0;
+  private firstTokenTable: FirstTokenTable | undefined;
+  /** First tokens gone from `annotatedByFirst` since `firstTokenTable` was made. */
+  private firstTokensGone = 0;
   /** Answers of `surfacesStartingWith` (the missed-mention search asks for the same tokens often), dropped by first token. */
   private keysByFirst = new Map<string, readonly string[]>();
   /** Bumped on every change, so callers can tell stale results. */
@@ -652,22 +667,22 @@ export class CorpusIndex {
   }
 
   /**
-   * The signatures of the first tokens of all known surfaces (see `tokenSignature`), and perhaps
-   * of a few gone since: a clear bit is a quick "no" for `surfacesStartingWith`.
+   * The first tokens of all known surfaces, and perhaps of a few gone since, by signature: what
+   * the missed-mention search looks a word up in before `surfacesStartingWith`.
    */
-  firstTokenSignatures(): Uint32Array {
-    if (!this.signatures) {
-      this.signatures = signatureTable([...this.annotatedByFirst.keys(), ...this.catalogByFirst.keys()]);
-      this.signaturesGone = 0;
+  firstTokens(): FirstTokenTable {
+    if (!this.firstTokenTable) {
+      this.firstTokenTable = new FirstTokenTable([...this.annotatedByFirst.keys(), ...this.catalogByFirst.keys()]);
+      this.firstTokensGone = 0;
     }
-    return this.signatures;
+    return this.firstTokenTable;
   }
 
   /** Notes that a surface came or went: one with this first token, or (none given) any. */
   private surfaceSetChanged(firstToken?: string): void {
     this.surfaceSetVersion++;
     if (firstToken === undefined) {
-      this.signatures = undefined;
+      this.firstTokenTable = undefined;
       this.keysByFirst = new Map();
       this.surfaceLog = [];
       this.surfaceLogFrom = this.surfaceSetVersion;
@@ -760,7 +775,7 @@ export class CorpusIndex {
         this.keyCounts.set(key, entry);
         addToSetMap(this.annotatedByFirst, entry.firstToken, key);
         this.keysByFirst.delete(entry.firstToken);
-        if (this.signatures) addSignature(this.signatures, entry.firstToken);
+        this.firstTokenTable?.add(entry.firstToken);
       }
       const { types, ids } = entry;
       const wasAnnotated = types.size > 0;
@@ -779,7 +794,7 @@ export class CorpusIndex {
 
   /**
    * Drops the entries of the keys no annotation carries any more (see `dormant`). Their first
-   * tokens keep their signature bits until they are a good share of the table's.
+   * tokens stay in the first-token table until they are a good share of it.
    */
   private sweepDormant(): void {
     if (this.dormant.size === 0) return;
@@ -788,10 +803,10 @@ export class CorpusIndex {
       this.keyCounts.delete(key);
       removeFromSetMap(this.annotatedByFirst, firstToken, key);
       this.keysByFirst.delete(firstToken);
-      if (!this.annotatedByFirst.has(firstToken)) this.signaturesGone++;
+      if (!this.annotatedByFirst.has(firstToken)) this.firstTokensGone++;
     }
     this.dormant.clear();
-    if (this.signatures && this.signaturesGone > 1024 && this.signaturesGone > this.annotatedByFirst.size) this.signatures = undefined;
+    if (this.firstTokensGone > 1024 && this.firstTokensGone > this.annotatedByFirst.size) this.firstTokenTable = undefined;
   }
 }
 

@@ -9,7 +9,7 @@
 
 import { KeyTokenRoom, type KeyTokens, matchingKey, matchingKeyTokens } from './arabic';
 import type { CorpusConfig } from './config';
-import { type CorpusIndex, type KnownSurface, hasSignature, signatureTable, tokenSignature, tokensOf } from './corpusIndex';
+import { type CorpusIndex, FirstTokenTable, type KnownSurface, tokenSignature, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
 import { bodyStartOf, floorIndex, isLineBreak, lineBreakFrom, plainRangeToSource } from './text';
 
@@ -22,17 +22,17 @@ export interface Occurrence {
 
 /** Where known surfaces come from: the corpus index, or one surface (see `oneSurface`). */
 export type SurfaceSource = Pick<CorpusIndex, 'surfacesStartingWith' | 'knownSurface'> &
-  Partial<Pick<CorpusIndex, 'firstTokenSignatures' | 'surfaceSetVersion' | 'surfaceChangesSince'>>;
+  Partial<Pick<CorpusIndex, 'firstTokens' | 'surfaceSetVersion' | 'surfaceChangesSince'>>;
 
 /** A surface source holding one surface, for "annotate all occurrences of this". */
 export function oneSurface(key: string, type: string | undefined, id: string | undefined): SurfaceSource {
   const tokens = tokensOf(key);
   const surface: KnownSurface = { key, tokens, count: 0, ...(type !== undefined ? { type } : {}), ...(id !== undefined ? { id } : {}) };
-  const signatures = signatureTable(tokens.slice(0, 1));
+  const firstTokens = new FirstTokenTable(tokens.slice(0, 1));
   return {
     surfacesStartingWith: (token) => (token === tokens[0] ? [key] : undefined),
     knownSurface: (k) => (k === key ? surface : undefined),
-    firstTokenSignatures: () => signatures,
+    firstTokens: () => firstTokens,
   };
 }
 
@@ -249,10 +249,10 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
 
   // Proclitics longest first; only those starting like the token can prefix it.
   const proclitics = procliticCandidates(config.clitics.proclitics);
-  // A candidate's string is made only when its signature (a hash of its units) is one of a known
-  // first token's: most words of a document are no candidate at all.
-  const signatures = index.firstTokenSignatures?.();
-  const mayStart = (units: Uint16Array, start: number, end: number, lead?: number): boolean => signatures === undefined || hasSignature(signatures, tokenSignature(units, start, end, lead));
+  // A candidate is found by its signature (a hash of its units) among the known first tokens, and
+  // compared unit by unit: most words of a document are no candidate at all, and none is made a
+  // string. (A source without the table is asked for each candidate's string.)
+  const firstTokens = index.firstTokens?.();
 
   return (text, first, last, found) => {
     const { base } = text;
@@ -281,6 +281,16 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
         bestTokens = length;
       }
     };
+    /** tryCandidate for the known first tokens that `units[start, end)` spells, after `lead` if given. */
+    const tryToken = (t: number, start: number, end: number, skip: number, lead = -1): void => {
+      if (!firstTokens) {
+        tryCandidate(t, (lead >= 0 ? String.fromCharCode(lead) : '') + unitsText(units, start, end), skip);
+        return;
+      }
+      const known = firstTokens.withSignature(tokenSignature(units, start, end, lead));
+      if (known === undefined) return;
+      for (const token of known) if (spellsToken(units, start, end, lead, token)) tryCandidate(t, token, skip);
+    };
     // Top-level spans in order, to pass over the tokens that lie wholly inside one: any
     // occurrence starting there would overlap that span.
     let root = first < last && rootStarts.length > 0 ? floorIndex(rootStarts, base + offsets[starts[first]!]!) : 0;
@@ -296,15 +306,15 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
       bestTokens = 0;
       // The word as it stands, then with each proclitic run taken off (and the article restored
       // after لل, where it lost its alef: للإقليم = ل + الإقليم).
-      if (mayStart(units, s, e)) tryCandidate(t, unitsText(units, s, e), 0);
+      tryToken(t, s, e, 0);
       const candidates = c0 < proclitics.length ? proclitics[c0] : undefined;
       for (let k = 0; candidates !== undefined && k < candidates.length; k++) {
         const p = candidates[k]!;
         if (length - p.length < 2 || !spells(units, s, p)) continue;
         const rest = s + p.length;
-        if (mayStart(units, rest, e)) tryCandidate(t, unitsText(units, rest, e), p.length);
+        tryToken(t, rest, e, p.length);
         // After لل the surface's alef is not in the text: the occurrence starts at the second ل.
-        if (p.endsWith('لل') && mayStart(units, rest - 1, e, 0x0627)) tryCandidate(t, `ا${unitsText(units, rest - 1, e)}`, p.length - 1);
+        if (p.endsWith('لل')) tryToken(t, rest - 1, e, p.length - 1, 0x0627);
       }
       const occurrence = best as Occurrence | undefined;
       if (occurrence && !overlapsSpan(occurrence.start, occurrence.end) && !inBrokenMarkup(occurrence.start, occurrence.end)) {
@@ -319,6 +329,14 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
 function spells(units: Uint16Array, at: number, text: string): boolean {
   if (at + text.length > units.length) return false;
   for (let k = 0; k < text.length; k++) if (units[at + k] !== text.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Whether `units[start, end)`, after `lead` if given, spells `token`. */
+function spellsToken(units: Uint16Array, start: number, end: number, lead: number, token: string): boolean {
+  if (lead < 0) return token.length === end - start && spells(units, start, token);
+  if (token.length !== end - start + 1 || token.charCodeAt(0) !== lead) return false;
+  for (let k = 1; k < token.length; k++) if (units[start + k - 1] !== token.charCodeAt(k)) return false;
   return true;
 }
 
