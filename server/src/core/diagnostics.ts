@@ -285,15 +285,29 @@ function wordEndAfter(plain: string, offset: number): number {
   return i;
 }
 
-/** Whether `prefix` is one proclitic or a run of them (و + ب + ال ...), compared on the matching key. */
-/** The matching keys of a list of proclitics, made once per list. */
-const procliticKeys = new WeakMap<readonly string[], string[]>();
+/**
+ * Per list of proclitics: their matching keys, and the answers of `isProcliticRun` so far (a
+ * document asks about the few letters before thousands of spans: و, ب, ال and the like).
+ */
+const procliticRuns = new WeakMap<readonly string[], { keys: string[]; answers: Map<string, boolean> }>();
 
+/** How many answers a list of proclitics keeps at most (the prefixes asked about are words' starts). */
+const MAX_PROCLITIC_ANSWERS = 4096;
+
+/** Whether `prefix` is one proclitic or a run of them (و + ب + ال ...), compared on the matching key. */
 export function isProcliticRun(prefix: string, proclitics: readonly string[]): boolean {
-  const key = matchingKey(prefix);
+  let memo = procliticRuns.get(proclitics);
+  if (!memo) procliticRuns.set(proclitics, (memo = { keys: proclitics.map(matchingKey).filter((p) => p.length > 0), answers: new Map() }));
+  let answer = memo.answers.get(prefix);
+  if (answer === undefined) {
+    answer = splitsIntoProclitics(matchingKey(prefix), memo.keys);
+    if (memo.answers.size < MAX_PROCLITIC_ANSWERS) memo.answers.set(prefix, answer);
+  }
+  return answer;
+}
+
+function splitsIntoProclitics(key: string, keys: readonly string[]): boolean {
   if (key.length === 0) return false;
-  let keys = procliticKeys.get(proclitics);
-  if (!keys) procliticKeys.set(proclitics, (keys = proclitics.map(matchingKey).filter((p) => p.length > 0)));
   // ok[i]: key.slice(0, i) splits into proclitics.
   const ok = new Array<boolean>(key.length + 1).fill(false);
   ok[0] = true;

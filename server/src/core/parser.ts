@@ -335,13 +335,18 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
  * parent and depth. Slots are in preorder, so a parent is always settled before its children.
  */
 function compact(slots: (Span | undefined)[]): Span[] {
-  const indexOfSlot = new Int32Array(slots.length).fill(-1);
-  const spans: Span[] = [];
-  for (let slot = 0; slot < slots.length; slot++) {
-    const span = slots[slot];
-    if (span) {
-      indexOfSlot[slot] = spans.length;
-      spans.push(span);
+  // Most parses leave no slot empty (every `[` opened a span): the slots are then the spans,
+  // and each child's slot is its index already.
+  const full = !slots.includes(undefined);
+  const spans = full ? (slots as Span[]) : [];
+  const indexOfSlot = full ? undefined : new Int32Array(slots.length).fill(-1);
+  if (indexOfSlot) {
+    for (let slot = 0; slot < slots.length; slot++) {
+      const span = slots[slot];
+      if (span) {
+        indexOfSlot[slot] = spans.length;
+        spans.push(span);
+      }
     }
   }
   for (let index = 0; index < spans.length; index++) {
@@ -349,12 +354,14 @@ function compact(slots: (Span | undefined)[]): Span[] {
     if (span.children.length === 0) continue;
     // In place: a non-empty list is the span's own, made for it while parsing.
     const children = span.children as number[];
-    let kept = 0;
-    for (const slot of children) {
-      const child = indexOfSlot[slot]!;
-      if (child >= 0) children[kept++] = child;
+    if (indexOfSlot) {
+      let kept = 0;
+      for (const slot of children) {
+        const child = indexOfSlot[slot]!;
+        if (child >= 0) children[kept++] = child;
+      }
+      children.length = kept;
     }
-    children.length = kept;
     children.sort((a, b) => a - b);
     for (const child of children) {
       spans[child]!.parent = index;
