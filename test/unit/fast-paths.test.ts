@@ -7,7 +7,7 @@
 
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { keyInitial, matchingKey, matchingKeyTokens } from '../../server/src/core/arabic';
+import { KeyTokenRoom, type KeyTokens, keyInitial, matchingKey, matchingKeyTokens } from '../../server/src/core/arabic';
 import { EDGE, EDGE_RE, SPACE, SPACE_RE, WORD, WORD_RE, bmpClasses, hasClass } from '../../server/src/core/charClass';
 import { type CorpusConfig, effectiveType, loadConfig } from '../../server/src/core/config';
 import { CorpusIndex, FirstTokenTable, type KnownSurface, TOKEN, signatureOf, tokenSignature } from '../../server/src/core/corpusIndex';
@@ -143,8 +143,13 @@ describe('fast paths: tokens of a matching key', () => {
     assertKeyTokens(text);
   });
 
-  it('matchingKeyTokens grows its arrays past the first thousand tokens', () => {
-    assertKeyTokens('و ، '.repeat(2000));
+  it('matchingKeyTokens gives the same in a room used before, by a longer text or a shorter one', () => {
+    const room = new KeyTokenRoom();
+    const seen = (t: KeyTokens): unknown[] => [t.key, [...t.offsets], t.count, [...t.starts.subarray(0, t.count)], [...t.ends.subarray(0, t.count)]];
+    for (const text of ['و ، '.repeat(2000), 'قال', 'العِرَاقُ و داعـــش 😀 '.repeat(300), '', 'ISIS']) {
+      assert.deepEqual(seen(matchingKeyTokens(text, room)), seen(matchingKeyTokens(text)));
+      assertKeyTokens(text);
+    }
   });
 
   it('matchingKeyTokens gives the key matchingKey gives, and where each unit came from', () => {

@@ -5,7 +5,6 @@
  */
 
 import { SPACE, WORD, bmpClasses, hasClass } from './charClass';
-import { grown } from './text';
 
 /** Code units the key drops: harakat and the superscript alef, tatweel, bidi marks. */
 function isDropped(c: number): boolean {
@@ -96,71 +95,107 @@ export class KeyTokenRoom {
 export function matchingKeyTokens(text: string, room = new KeyTokenRoom()): KeyTokens {
   const table = keyUnits();
   const length = text.length;
+  // A token has one key unit at least: no list needs more room than the text's length, and the
+  // loop below never checks for it.
   if (room.offsets.length < length + 1) {
     room.offsets = new Int32Array(length + 1);
     room.units = new Uint16Array(length);
+    room.starts = new Int32Array(length);
+    room.ends = new Int32Array(length);
   }
-  // Room for a token every four units to start with (a word and a space are more), grown when needed.
-  if (room.starts.length < (length >> 2) + 16) {
-    room.starts = new Int32Array((length >> 2) + 16);
-    room.ends = new Int32Array(room.starts.length);
-  }
-  const { offsets, units } = room;
-  let { starts, ends } = room;
+  const { offsets, units, starts, ends } = room;
   let count = 0;
   let n = 0;
-  let inWord = false;
   let surrogates = false;
-  for (let i = 0; i < length; i++) {
-    let c = text.charCodeAt(i);
-    const entry = table[c]!;
-    let cls: number;
-    let width = 1;
+  let i = 0;
+  while (i < length) {
+    let entry = table[text.charCodeAt(i)]!;
+    if (entry === DROPPED) {
+      i++;
+      continue;
+    }
     if (entry < DROPPED) {
-      c = entry & 0xffff;
-      cls = entry >>> 16;
-    } else if (entry === DROPPED) continue;
-    else {
-      surrogates = true;
-      // A pair in the key is a pair in the text, perhaps with units the key drops between them.
-      let j = i + 1;
-      while (j < length && isDropped(text.charCodeAt(j))) j++;
-      const d = text.charCodeAt(j);
-      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-        const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-        cls = hasClass(cp, WORD) ? WORD : hasClass(cp, SPACE) ? SPACE : 0;
+      if (((entry >>> 16) & IS_WORD) === 0) {
+        // No word: a token of its own, or white space (no token).
         offsets[n] = i;
-        units[n++] = c;
-        i = j;
-        c = d;
-        width = 2;
-      } else cls = 0; // a lone surrogate: a token of its own
-    }
-    offsets[n] = i;
-    units[n++] = c;
-    // n is now past the unit (or pair); it started at n - width.
-    if (cls & WORD) {
-      if (inWord) continue;
-      inWord = true;
-    } else {
-      if (inWord) {
-        ends[count++] = n - width;
-        inWord = false;
+        units[n++] = entry & 0xffff;
+        i++;
+        if (((entry >>> 16) & IS_SPACE) === 0) {
+          starts[count] = n - 1;
+          ends[count++] = n;
+        }
+        continue;
       }
-      if (cls & SPACE) continue;
+    } else {
+      surrogates = true;
+      const second = pairEnd(text, i);
+      const cls = second >= 0 ? pairClass(text, i, second) : 0;
+      if ((cls & IS_WORD) === 0) {
+        // A lone surrogate, or a pair of no word: as above.
+        starts[count] = n;
+        offsets[n] = i;
+        units[n++] = text.charCodeAt(i);
+        if (second >= 0) {
+          offsets[n] = second;
+          units[n++] = text.charCodeAt(second);
+        }
+        i = second >= 0 ? second + 1 : i + 1;
+        if ((cls & IS_SPACE) === 0) ends[count++] = n;
+        continue;
+      }
     }
-    if (count === starts.length) {
-      room.starts = starts = grown(starts);
-      room.ends = ends = grown(ends);
+    // A word: its units up to the first that is no word's (most of a document is read here).
+    starts[count] = n;
+    for (;;) {
+      if (entry < DROPPED) {
+        if (((entry >>> 16) & IS_WORD) === 0) break;
+        offsets[n] = i;
+        units[n++] = entry & 0xffff;
+        i++;
+      } else if (entry === DROPPED) i++;
+      else {
+        // A pair of a word's letter goes on; anything else ends the word and is read next.
+        const second = pairEnd(text, i);
+        if (second < 0 || (pairClass(text, i, second) & IS_WORD) === 0) break;
+        surrogates = true;
+        offsets[n] = i;
+        units[n++] = text.charCodeAt(i);
+        offsets[n] = second;
+        units[n++] = text.charCodeAt(second);
+        i = second + 1;
+      }
+      if (i >= length) break;
+      entry = table[text.charCodeAt(i)]!;
     }
-    starts[count] = n - width;
-    // A word's end is set when it ends; another character is a token of its own.
-    if (!inWord) ends[count++] = n;
+    ends[count++] = n;
   }
-  if (inWord) ends[count++] = n;
   offsets[n] = length;
   return new KeyTokens(units.subarray(0, n), offsets.subarray(0, n + 1), count, starts, ends, surrogates);
 }
+
+/**
+ * The offset of the low surrogate that pairs with the high one at `i`, or -1 when the surrogate
+ * there is a lone one. A pair in the key is a pair in the text, perhaps with units the key
+ * drops between them.
+ */
+function pairEnd(text: string, i: number): number {
+  if (text.charCodeAt(i) > 0xdbff) return -1;
+  let j = i + 1;
+  while (j < text.length && isDropped(text.charCodeAt(j))) j++;
+  const d = text.charCodeAt(j);
+  return d >= 0xdc00 && d <= 0xdfff ? j : -1;
+}
+
+/** The class of the code point of the pair at `i` and `second`: WORD, SPACE or 0. */
+function pairClass(text: string, i: number, second: number): number {
+  const cp = ((text.charCodeAt(i) - 0xd800) << 10) + (text.charCodeAt(second) - 0xdc00) + 0x10000;
+  return hasClass(cp, WORD) ? WORD : hasClass(cp, SPACE) ? SPACE : 0;
+}
+
+// The class bits as this module's own constants: the tokenizer's loop reads them for every
+// character, and an imported binding is a property of another module's exports.
+const IS_WORD = WORD;
+const IS_SPACE = SPACE;
 
 /** A `keyUnits` entry for a code unit the key drops; entries above it are surrogates. */
 const DROPPED = 1 << 24;
