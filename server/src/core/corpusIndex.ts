@@ -126,9 +126,9 @@ const SIGNATURE_BITS = 20;
  * A hash of a token's code units, `units[start, end)`, after `lead` when one is given (a unit the
  * token starts with that is not in `units`). Equal tokens have equal signatures, so a table of
  * the signatures of known first tokens answers "no surface starts with this" without making the
- * token's string (see `FirstTokenTable`). Every unit counts: a hash of a few
- * of them (length, first, second and last units) let one word in two through on NewsFANE, where
- * so many words are ال and three letters.
+ * token's string (see `FirstTokenTable`). Every unit counts: a hash of a few of them (length,
+ * first, second and last units) let one word in two through on NewsFANE, where so many words
+ * are ال and three letters.
  */
 export function tokenSignature(units: Uint16Array, start: number, end: number, lead = -1): number {
   let h = lead >= 0 ? mixed(FNV_OFFSET, lead) : FNV_OFFSET;
