@@ -326,19 +326,17 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
   };
 }
 
-/** Whether `units` spell `text` from `at` on. */
-function spells(units: Uint16Array, at: number, text: string): boolean {
-  if (at + text.length > units.length) return false;
-  for (let k = 0; k < text.length; k++) if (units[at + k] !== text.charCodeAt(k)) return false;
+/** Whether `units` spell `text` (from its unit `from` on) at `at`. */
+function spells(units: Uint16Array, at: number, text: string, from = 0): boolean {
+  if (at + text.length - from > units.length) return false;
+  for (let k = from; k < text.length; k++) if (units[at + k - from] !== text.charCodeAt(k)) return false;
   return true;
 }
 
 /** Whether `units[start, end)`, after `lead` if given, spells `token`. */
 function spellsToken(units: Uint16Array, start: number, end: number, lead: number, token: string): boolean {
   if (lead < 0) return token.length === end - start && spells(units, start, token);
-  if (token.length !== end - start + 1 || token.charCodeAt(0) !== lead) return false;
-  for (let k = 1; k < token.length; k++) if (units[start + k - 1] !== token.charCodeAt(k)) return false;
-  return true;
+  return token.length === end - start + 1 && token.charCodeAt(0) === lead && spells(units, start, token, 1);
 }
 
 /** The string of `units[start, end)`: a token, to look up. */
