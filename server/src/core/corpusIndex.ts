@@ -363,8 +363,11 @@ export class CorpusIndex {
   private firstTokenTable: FirstTokenTable | undefined;
   /** First tokens gone from `annotatedByFirst` since `firstTokenTable` was made. */
   private firstTokensGone = 0;
-  /** Answers of `surfacesStartingWith` (the missed-mention search asks for the same tokens often), dropped by first token. */
-  private keysByFirst = new Map<string, readonly string[]>();
+  /**
+   * Answers of `surfacesStartingWith` (the missed-mention search asks for the same tokens often;
+   * null: keys listed, none known), dropped by first token when one of their keys is counted.
+   */
+  private surfacesByFirst = new Map<string, readonly KnownSurface[] | null>();
   /** Bumped on every change, so callers can tell stale results. */
   version = 0;
   /**
@@ -652,18 +655,33 @@ export class CorpusIndex {
   }
 
   /**
-   * Keys that may be known surfaces whose first token is `token`, or undefined when none is:
-   * `knownSurface` tells (a dormant key is listed until swept, and a key may come twice).
+   * The known surfaces whose first token is `token`, longest (in tokens) first, or undefined
+   * when there is none. The missed-mention search wants the longest that matches, so it can stop
+   * at the first.
    */
-  surfacesStartingWith(token: string): readonly string[] | undefined {
-    let keys = this.keysByFirst.get(token);
-    if (keys) return keys;
+  surfacesStartingWith(token: string): readonly KnownSurface[] | undefined {
+    // The list made elsewhere: a closure here would cost every call a context, answer kept or not.
+    const surfaces = this.surfacesByFirst.get(token);
+    return surfaces === undefined ? this.listSurfacesStartingWith(token) : (surfaces ?? undefined);
+  }
+
+  private listSurfacesStartingWith(token: string): readonly KnownSurface[] | undefined {
     const annotated = this.annotatedByFirst.get(token);
     const catalog = this.catalogByFirst.get(token);
+    // Not remembered: with no table of first tokens, a search asks this of every word it meets.
     if (!annotated && !catalog) return undefined;
-    keys = [...(annotated ?? []), ...(catalog ?? [])];
-    this.keysByFirst.set(token, keys);
-    return keys;
+    const known: KnownSurface[] = [];
+    const add = (key: string): void => {
+      const surface = this.knownSurface(key);
+      if (surface) known.push(surface);
+    };
+    annotated?.forEach(add);
+    // A catalog name that is annotated too is listed once.
+    catalog?.forEach((key) => annotated?.has(key) || add(key));
+    // Stable: surfaces of one length keep their order, the order the search has always tried them in.
+    if (known.length > 1) known.sort((a, b) => b.tokens.length - a.tokens.length);
+    this.surfacesByFirst.set(token, known.length > 0 ? known : null);
+    return known.length > 0 ? known : undefined;
   }
 
   /**
@@ -683,7 +701,7 @@ export class CorpusIndex {
     this.surfaceSetVersion++;
     if (firstToken === undefined) {
       this.firstTokenTable = undefined;
-      this.keysByFirst = new Map();
+      this.surfacesByFirst = new Map();
       this.surfaceLog = [];
       this.surfaceLogFrom = this.surfaceSetVersion;
       return;
@@ -774,9 +792,9 @@ export class CorpusIndex {
         entry = { types: new Tally(), ids: new Tally(), firstToken: firstTokenOf(key) };
         this.keyCounts.set(key, entry);
         addToSetMap(this.annotatedByFirst, entry.firstToken, key);
-        this.keysByFirst.delete(entry.firstToken);
         this.firstTokenTable?.add(entry.firstToken);
       }
+      this.surfacesByFirst.delete(entry.firstToken);
       const { types, ids } = entry;
       const wasAnnotated = types.size > 0;
       for (let i = 0; i < counts.types.length; i += 2) types.add(counts.types[i] as string, sign * (counts.types[i + 1] as number));
@@ -802,7 +820,7 @@ export class CorpusIndex {
       const { firstToken } = this.keyCounts.get(key)!;
       this.keyCounts.delete(key);
       removeFromSetMap(this.annotatedByFirst, firstToken, key);
-      this.keysByFirst.delete(firstToken);
+      this.surfacesByFirst.delete(firstToken);
       if (!this.annotatedByFirst.has(firstToken)) this.firstTokensGone++;
     }
     this.dormant.clear();

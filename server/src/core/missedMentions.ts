@@ -30,7 +30,7 @@ export function oneSurface(key: string, type: string | undefined, id: string | u
   const surface: KnownSurface = { key, tokens, count: 0, ...(type !== undefined ? { type } : {}), ...(id !== undefined ? { id } : {}) };
   const firstTokens = new FirstTokenTable(tokens.slice(0, 1));
   return {
-    surfacesStartingWith: (token) => (token === tokens[0] ? [key] : undefined),
+    surfacesStartingWith: (token) => (token === tokens[0] ? [surface] : undefined),
     knownSurface: (k) => (k === key ? surface : undefined),
     firstTokens: () => firstTokens,
   };
@@ -261,12 +261,15 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
     let best: Occurrence | undefined;
     let bestTokens = 0;
     const tryCandidate = (t: number, firstToken: string, skip: number): void => {
-      const keys = index.surfacesStartingWith(firstToken);
-      if (!keys) return;
-      for (const surfaceKey of keys) {
-        const surface = index.knownSurface(surfaceKey);
-        const length = surface ? surface.tokens.length : 0;
-        if (!surface || length <= bestTokens || t + length > last) continue;
+      const surfaces = index.surfacesStartingWith(firstToken);
+      if (!surfaces) return;
+      // Longest first: the first that matches is the one.
+      // Indexed, not for-of: this runs for thousands of words, and an iterator each time shows.
+      for (let i = 0; i < surfaces.length; i++) {
+        const surface = surfaces[i]!;
+        const length = surface.tokens.length;
+        if (length <= bestTokens) return;
+        if (t + length > last) continue;
         let match = true;
         for (let k = 1; k < length && match; k++) {
           const expected = surface.tokens[k]!;
@@ -280,6 +283,7 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
         while (end < plain.length && isCombiningMark(plain.charCodeAt(end))) end++;
         best = { start, end, surface };
         bestTokens = length;
+        return;
       }
     };
     /** tryCandidate for the known first tokens that `units[start, end)` spells, after `lead` if given. */
@@ -290,7 +294,7 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
       }
       const known = firstTokens.withSignature(tokenSignature(units, start, end, lead));
       if (known === undefined) return;
-      for (const token of known) if (spellsToken(units, start, end, lead, token)) tryCandidate(t, token, skip);
+      for (let i = 0; i < known.length; i++) if (spellsToken(units, start, end, lead, known[i]!)) tryCandidate(t, known[i]!, skip);
     };
     // Top-level spans in order, to pass over the tokens that lie wholly inside one: any
     // occurrence starting there would overlap that span.
