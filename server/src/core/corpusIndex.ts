@@ -184,16 +184,53 @@ export class FirstTokenTable {
   }
 }
 
-/** Counts per name, with removal. */
+/**
+ * Counts per name, with removal, in the order the names came (as a map keeps it: a tie between
+ * types goes to the first). A key has one or two types and ids, so two short lists read through
+ * beat a map: a document counted out and in again would empty and refill a map for each of its
+ * thousands of keys, and a map that empties and refills is made again each time.
+ */
 class Tally {
-  readonly counts = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly counts: number[] = [];
+
   add(name: string, by: number): void {
-    const next = (this.counts.get(name) ?? 0) + by;
-    if (next > 0) this.counts.set(name, next);
-    else this.counts.delete(name);
+    const i = this.names.indexOf(name);
+    if (i < 0) {
+      if (by > 0) {
+        this.names.push(name);
+        this.counts.push(by);
+      }
+      return;
+    }
+    const next = this.counts[i]! + by;
+    if (next > 0) {
+      this.counts[i] = next;
+      return;
+    }
+    // Out, the order of the rest kept (no splice: it would make a list of what it took out).
+    for (let j = i + 1; j < this.names.length; j++) {
+      this.names[j - 1] = this.names[j]!;
+      this.counts[j - 1] = this.counts[j]!;
+    }
+    this.names.pop();
+    this.counts.pop();
   }
+
   get size(): number {
-    return this.counts.size;
+    return this.names.length;
+  }
+
+  name(i: number): string {
+    return this.names[i]!;
+  }
+
+  count(i: number): number {
+    return this.counts[i]!;
+  }
+
+  toMap(): Map<string, number> {
+    return new Map(this.names.map((name, i) => [name, this.counts[i]!]));
   }
 }
 
@@ -611,7 +648,7 @@ export class CorpusIndex {
 
   /** Declared types the surface with this key carries across the corpus, with counts. */
   typeCounts(key: string): ReadonlyMap<string, number> {
-    return this.keyCounts.get(key)?.types.counts ?? new Map();
+    return this.keyCounts.get(key)?.types.toMap() ?? new Map();
   }
 
   /** What the corpus knows of a surface key, or undefined when it is neither annotated nor a catalog name. */
@@ -629,20 +666,18 @@ export class CorpusIndex {
     if (!annotated && catalogId === undefined) return undefined;
     const surface: KnownSurface = { key, tokens: annotated ? (counts.tokens ??= tokensOf(key)) : tokensOf(key), count: 0 };
     if (annotated) {
+      const { types, ids } = counts;
       let best = 0;
-      for (const [type, count] of counts.types.counts) {
+      for (let i = 0; i < types.size; i++) {
+        const count = types.count(i);
         surface.count += count;
         if (count > best) {
           best = count;
-          surface.type = type;
+          surface.type = types.name(i);
         }
       }
-      const ids = counts.ids;
       // Suggest a link only when every annotation of the surface agrees on it.
-      if (ids.size === 1) {
-        const [[id, count]] = [...ids.counts];
-        if (id && count === surface.count) surface.id = id;
-      }
+      if (ids.size === 1 && ids.name(0) && ids.count(0) === surface.count) surface.id = ids.name(0);
     }
     if (catalogId !== undefined) {
       const entity = this.config.entities.get(catalogId);
