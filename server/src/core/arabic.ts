@@ -88,89 +88,144 @@ export class KeyTokenRoom {
   ends = new Int32Array(0);
 }
 
+/** Stretches of a text for `matchingKeyTokens` to pass over: `starts[i]` to `ends[i]`, sorted and disjoint. */
+export interface SkippedRanges {
+  readonly starts: ArrayLike<number>;
+  readonly ends: ArrayLike<number>;
+}
+
 /**
- * The key and tokens of `text`. Given a room, the arrays are the room's, valid until the room
- * is used again.
+ * The key and tokens of `text` (of `text[from, to)`, offsets still into the whole text), passing
+ * over the `skipped` stretches from the `firstSkipped`th on: they are not keyed, and the parts of
+ * a word one cuts in two are no tokens (the key holds their units). Given a room, the arrays are
+ * the room's, valid until the room is used again.
  */
-export function matchingKeyTokens(text: string, room = new KeyTokenRoom()): KeyTokens {
+export function matchingKeyTokens(text: string, room = new KeyTokenRoom(), from = 0, to = text.length, skipped?: SkippedRanges, firstSkipped = 0): KeyTokens {
   const table = keyUnits();
-  const length = text.length;
+  let lastSkipped = firstSkipped;
+  while (skipped && lastSkipped < skipped.starts.length && skipped.starts[lastSkipped]! < to) lastSkipped++;
   // A token has one key unit at least: no list needs more room than the text's length, and the
   // loop below never checks for it.
-  if (room.offsets.length < length + 1) {
-    room.offsets = new Int32Array(length + 1);
-    room.units = new Uint16Array(length);
-    room.starts = new Int32Array(length);
-    room.ends = new Int32Array(length);
+  const size = to - from;
+  if (room.offsets.length < size + 1) {
+    room.offsets = new Int32Array(size + 1);
+    room.units = new Uint16Array(size);
+    room.starts = new Int32Array(size);
+    room.ends = new Int32Array(size);
   }
   const { offsets, units, starts, ends } = room;
   let count = 0;
   let n = 0;
   let surrogates = false;
-  let i = 0;
-  while (i < length) {
-    let entry = table[text.charCodeAt(i)]!;
-    if (entry === DROPPED) {
-      i++;
-      continue;
-    }
-    if (entry < DROPPED) {
-      if (((entry >>> 16) & IS_WORD) === 0) {
-        // No word: a token of its own, or white space (no token).
-        offsets[n] = i;
-        units[n++] = entry & 0xffff;
+  let i = from;
+  let r = firstSkipped;
+  // Where the stretch read now ends: the next skipped stretch, or the end.
+  let limit = r < lastSkipped ? skipped!.starts[r]! : to;
+  // Whether the next word is the second part of one a skipped stretch cut (no token, then).
+  let cut = false;
+  for (;;) {
+    while (i < limit) {
+      let entry = table[text.charCodeAt(i)]!;
+      if (entry === DROPPED) {
         i++;
-        if (((entry >>> 16) & IS_SPACE) === 0) {
-          starts[count] = n - 1;
-          ends[count++] = n;
-        }
         continue;
       }
-    } else {
-      surrogates = true;
-      const second = pairEnd(text, i);
-      const cls = second >= 0 ? pairClass(text, i, second) : 0;
-      if ((cls & IS_WORD) === 0) {
-        // A lone surrogate, or a pair of no word: as above.
-        starts[count] = n;
-        offsets[n] = i;
-        units[n++] = text.charCodeAt(i);
-        if (second >= 0) {
+      if (entry < DROPPED) {
+        if (((entry >>> 16) & IS_WORD) === 0) {
+          // No word: a token of its own, or white space (no token).
+          offsets[n] = i;
+          units[n++] = entry & 0xffff;
+          i++;
+          if (((entry >>> 16) & IS_SPACE) === 0) {
+            starts[count] = n - 1;
+            ends[count++] = n;
+          }
+          continue;
+        }
+      } else {
+        surrogates = true;
+        const second = pairEnd(text, i);
+        const cls = second >= 0 ? pairClass(text, i, second) : 0;
+        if ((cls & IS_WORD) === 0) {
+          // A lone surrogate, or a pair of no word: as above.
+          starts[count] = n;
+          offsets[n] = i;
+          units[n++] = text.charCodeAt(i);
+          if (second >= 0) {
+            offsets[n] = second;
+            units[n++] = text.charCodeAt(second);
+          }
+          i = second >= 0 ? second + 1 : i + 1;
+          if ((cls & IS_SPACE) === 0) ends[count++] = n;
+          continue;
+        }
+      }
+      // A word: its units up to the first that is no word's (most of a document is read here).
+      starts[count] = n;
+      for (;;) {
+        if (entry < DROPPED) {
+          if (((entry >>> 16) & IS_WORD) === 0) break;
+          offsets[n] = i;
+          units[n++] = entry & 0xffff;
+          i++;
+        } else if (entry === DROPPED) i++;
+        else {
+          // A pair of a word's letter goes on; anything else ends the word and is read next.
+          const second = pairEnd(text, i);
+          if (second < 0 || (pairClass(text, i, second) & IS_WORD) === 0) break;
+          surrogates = true;
+          offsets[n] = i;
+          units[n++] = text.charCodeAt(i);
           offsets[n] = second;
           units[n++] = text.charCodeAt(second);
+          i = second + 1;
         }
-        i = second >= 0 ? second + 1 : i + 1;
-        if ((cls & IS_SPACE) === 0) ends[count++] = n;
-        continue;
+        if (i >= limit) break;
+        entry = table[text.charCodeAt(i)]!;
       }
+      ends[count] = n;
+      if (cut) cut = false;
+      else count++;
     }
-    // A word: its units up to the first that is no word's (most of a document is read here).
-    starts[count] = n;
-    for (;;) {
-      if (entry < DROPPED) {
-        if (((entry >>> 16) & IS_WORD) === 0) break;
-        offsets[n] = i;
-        units[n++] = entry & 0xffff;
-        i++;
-      } else if (entry === DROPPED) i++;
-      else {
-        // A pair of a word's letter goes on; anything else ends the word and is read next.
-        const second = pairEnd(text, i);
-        if (second < 0 || (pairClass(text, i, second) & IS_WORD) === 0) break;
-        surrogates = true;
-        offsets[n] = i;
-        units[n++] = text.charCodeAt(i);
-        offsets[n] = second;
-        units[n++] = text.charCodeAt(second);
-        i = second + 1;
-      }
-      if (i >= length) break;
-      entry = table[text.charCodeAt(i)]!;
-    }
-    ends[count++] = n;
+    if (r === lastSkipped) break;
+    // A skipped stretch; the word before it is no token if the stretch cuts it.
+    const start = limit;
+    const end = Math.min(skipped!.ends[r]!, to);
+    if (count > 0 && ends[count - 1] === n && wordBefore(text, start, from, table) && wordFrom(text, start, to, table)) count--;
+    cut = wordBefore(text, end, from, table) && wordFrom(text, end, to, table);
+    i = Math.max(i, end);
+    r++;
+    limit = r < lastSkipped ? skipped!.starts[r]! : to;
   }
-  offsets[n] = length;
+  offsets[n] = to;
   return new KeyTokens(units.subarray(0, n), offsets.subarray(0, n + 1), count, starts, ends, surrogates);
+}
+
+/** Whether the first unit the key keeps at `i` or after (before `to`) is a word's. */
+function wordFrom(text: string, i: number, to: number, table: Uint32Array): boolean {
+  for (; i < to; i++) {
+    const entry = table[text.charCodeAt(i)]!;
+    if (entry === DROPPED) continue;
+    if (entry < DROPPED) return ((entry >>> 16) & IS_WORD) !== 0;
+    const second = pairEnd(text, i);
+    return second >= 0 && (pairClass(text, i, second) & IS_WORD) !== 0;
+  }
+  return false;
+}
+
+/** Whether the last unit the key keeps before `i` (from `from` on) is a word's. */
+function wordBefore(text: string, i: number, from: number, table: Uint32Array): boolean {
+  for (let j = i - 1; j >= from; j--) {
+    const entry = table[text.charCodeAt(j)]!;
+    if (entry === DROPPED) continue;
+    if (entry < DROPPED) return ((entry >>> 16) & IS_WORD) !== 0;
+    // A low surrogate ends a pair when a high one before it (units the key drops between) pairs with it.
+    let k = j - 1;
+    while (k >= from && isDropped(text.charCodeAt(k))) k--;
+    const high = text.charCodeAt(k);
+    return k >= from && high >= 0xd800 && high <= 0xdbff && pairEnd(text, k) === j && (pairClass(text, k, j) & IS_WORD) !== 0;
+  }
+  return false;
 }
 
 /**
