@@ -132,12 +132,21 @@ function keyedText(plain: string, from: number, to: number, roots: Roots): KeyTo
 
 /** The top-level spans' plain-text starts and ends, in order: they are sorted and disjoint. */
 interface Roots {
-  starts: number[];
-  ends: number[];
+  starts: Int32Array;
+  ends: Int32Array;
 }
 
 function rootsOf(doc: ParsedDocument): Roots {
-  return { starts: doc.roots.map((i) => doc.spans[i]!.start), ends: doc.roots.map((i) => doc.spans[i]!.end) };
+  // One pass over the spans (20,000 objects in a 1 MB document), into arrays of their own size.
+  const { roots, spans } = doc;
+  const starts = new Int32Array(roots.length);
+  const ends = new Int32Array(roots.length);
+  for (let k = 0; k < roots.length; k++) {
+    const span = spans[roots[k]!]!;
+    starts[k] = span.start;
+    ends[k] = span.end;
+  }
+  return { starts, ends };
 }
 
 /**
