@@ -19,9 +19,9 @@ import { stemOf } from '../../server/src/core/export/common';
 import { IMPORT_FORMATS, type ImportFormat, type ImportOptions, importDocuments, renderImport } from '../../server/src/core/import';
 import type { SourceFile } from '../../server/src/core/import';
 import { safeName } from '../../server/src/core/import/model';
-import type { ParsedDocument } from '../../server/src/core/model';
+import type { OffsetRange, ParsedDocument } from '../../server/src/core/model';
 import { parseFrontMatter } from '../../server/src/core/frontMatter';
-import { parse } from '../../server/src/core/parser';
+import { labelTokens, parse } from '../../server/src/core/parser';
 import { tokenize } from '../../server/src/core/tokenizer';
 import { plainRangeToSource, plainToSource, sourceToPlain } from '../../server/src/core/text';
 import { textPositions } from '../../server/src/service/workspace';
@@ -166,6 +166,12 @@ function checkModel(model: DocModel): void {
     if (span.label.type) found.type = span.label.type.name;
     if (span.label.id) found.id = span.label.id.name;
     assert.deepEqual(found, expectedLabel(label));
+    // Where the label says its type and id are (labels that read alike share one reading).
+    const at = (t: { range: OffsetRange }): string => expected.source.slice(t.range.start, t.range.end);
+    if (span.label.type) assert.equal(at(span.label.type), span.label.type.name);
+    if (span.label.id) assert.equal(expected.source.slice(span.label.id.range.start - 1, span.label.id.range.end), `@${span.label.id.name}`);
+    assert.equal(at(span.label), expected.source.slice(span.closeBracket + 1, span.afterLabel));
+    assert.equal(span.label.tokenCount, labelTokens(expected.source, span.label).length);
   });
   const located = (codes: string[]): string[] => codes.sort();
   assert.deepEqual(

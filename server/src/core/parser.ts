@@ -174,7 +174,7 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
   const problems: SyntaxProblem[] = [];
   removed.count = 0;
 
-  const names = new NameTable();
+  const labels = new LabelTable();
 
   // Spans by preorder slot; a slot stays empty when its `[` turns out not to open a span.
   const slots: (Span | undefined)[] = [];
@@ -258,7 +258,7 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
           i = end;
           break;
         }
-        const label = parseLabel(source, i + 1, labelEnd, problems, names);
+        const label = labels.labelAt(source, i + 1, labelEnd, problems);
         if (label.tokenCount === 0) {
           problems.push({ code: 'empty-label', message: 'the label is empty: give a type or an @id', range: label.range });
         }
@@ -492,6 +492,63 @@ class Name {
   }
   isEntityId(): boolean {
     return (this.entityId ??= ENTITY_ID.test(this.text));
+  }
+}
+
+/**
+ * What a label without attributes or problems says, its offsets from its `{`: the labels that
+ * read the same share it.
+ */
+interface LabelReading {
+  /** The label's text between its braces. */
+  body: string;
+  tokenCount: number;
+  typeName: string | undefined;
+  typeAt: number;
+  idName: string | undefined;
+  idAt: number;
+}
+
+/**
+ * The labels of one document. 20,000 labels are a few hundred distinct ones: a label read
+ * before (found by a hash of its code units) is not tokenized and checked again. One with
+ * attributes or problems is read each time: the ranges of its attributes and problems are its own.
+ */
+class LabelTable {
+  private readonly names = new NameTable();
+  private readonly byHash = new Map<number, LabelReading | LabelReading[]>();
+
+  /** The label whose `{` and `}` are at `open` and `close`; its problems go to `problems`. */
+  labelAt(source: string, open: number, close: number, problems: SyntaxProblem[]): Label {
+    let hash = close - open;
+    for (let k = open + 1; k < close; k++) hash = (Math.imul(hash, 31) + source.charCodeAt(k)) | 0;
+    const known = this.byHash.get(hash);
+    let reading: LabelReading | undefined;
+    if (known !== undefined && !Array.isArray(known)) {
+      if (sameText(known.body, source, open + 1, close)) reading = known;
+    } else if (known !== undefined) {
+      for (const r of known) if (sameText(r.body, source, open + 1, close)) reading = r;
+    }
+    if (reading) {
+      const { tokenCount, typeName, typeAt, idName, idAt } = reading;
+      return new Label(open, close, NO_ATTRIBUTES, tokenCount, typeName, typeAt < 0 ? -1 : open + typeAt, idName, idAt < 0 ? -1 : open + idAt);
+    }
+    const before = problems.length;
+    const label = parseLabel(source, open, close, problems, this.names);
+    if (problems.length === before && label.attributes.length === 0) {
+      reading = {
+        body: source.slice(open + 1, close),
+        tokenCount: label.tokenCount,
+        typeName: label.typeName,
+        typeAt: label.typeStart < 0 ? -1 : label.typeStart - open,
+        idName: label.idName,
+        idAt: label.idStart < 0 ? -1 : label.idStart - open,
+      };
+      if (known === undefined) this.byHash.set(hash, reading);
+      else if (Array.isArray(known)) known.push(reading);
+      else this.byHash.set(hash, [known, reading]);
+    }
+    return label;
   }
 }
 
