@@ -119,86 +119,117 @@ export function matchingKeyTokens(text: string, room = new KeyTokenRoom(), from 
   let surrogates = false;
   let i = from;
   let r = firstSkipped;
-  // Where the stretch read now ends: the next skipped stretch, or the end.
-  let limit = r < lastSkipped ? skipped!.starts[r]! : to;
   // Whether the next word is the second part of one a skipped stretch cut (no token, then).
   let cut = false;
   for (;;) {
-    while (i < limit) {
-      let entry = table[text.charCodeAt(i)]!;
-      if (entry === DROPPED) {
-        i++;
-        continue;
-      }
-      if (entry < DROPPED) {
-        if (((entry >>> 16) & IS_WORD) === 0) {
-          // No word: a token of its own, or white space (no token).
-          offsets[n] = i;
-          units[n++] = entry & 0xffff;
-          i++;
-          if (((entry >>> 16) & IS_SPACE) === 0) {
-            starts[count] = n - 1;
-            ends[count++] = n;
-          }
-          continue;
-        }
-      } else {
-        surrogates = true;
-        const second = pairEnd(text, i);
-        const cls = second >= 0 ? pairClass(text, i, second) : 0;
-        if ((cls & IS_WORD) === 0) {
-          // A lone surrogate, or a pair of no word: as above.
-          starts[count] = n;
-          offsets[n] = i;
-          units[n++] = text.charCodeAt(i);
-          if (second >= 0) {
-            offsets[n] = second;
-            units[n++] = text.charCodeAt(second);
-          }
-          i = second >= 0 ? second + 1 : i + 1;
-          if ((cls & IS_SPACE) === 0) ends[count++] = n;
-          continue;
-        }
-      }
-      // A word: its units up to the first that is no word's (most of a document is read here).
-      starts[count] = n;
-      for (;;) {
-        if (entry < DROPPED) {
-          if (((entry >>> 16) & IS_WORD) === 0) break;
-          offsets[n] = i;
-          units[n++] = entry & 0xffff;
-          i++;
-        } else if (entry === DROPPED) i++;
-        else {
-          // A pair of a word's letter goes on; anything else ends the word and is read next.
-          const second = pairEnd(text, i);
-          if (second < 0 || (pairClass(text, i, second) & IS_WORD) === 0) break;
-          surrogates = true;
-          offsets[n] = i;
-          units[n++] = text.charCodeAt(i);
-          offsets[n] = second;
-          units[n++] = text.charCodeAt(second);
-          i = second + 1;
-        }
-        if (i >= limit) break;
-        entry = table[text.charCodeAt(i)]!;
-      }
-      ends[count] = n;
-      if (cut) cut = false;
-      else count++;
+    // The stretch up to the next skipped one (or the end).
+    const limit = r < lastSkipped ? skipped!.starts[r]! : to;
+    const first = count;
+    count = keyStretch(text, i, limit, table, room, n, count);
+    n = stretchUnits;
+    surrogates ||= stretchSurrogates;
+    if (cut && count > first) {
+      starts.copyWithin(first, first + 1, count);
+      ends.copyWithin(first, first + 1, count);
+      count--;
     }
     if (r === lastSkipped) break;
     // A skipped stretch; the word before it is no token if the stretch cuts it.
-    const start = limit;
     const end = Math.min(skipped!.ends[r]!, to);
-    if (count > 0 && ends[count - 1] === n && wordBefore(text, start, from, table) && wordFrom(text, start, to, table)) count--;
+    if (count > 0 && ends[count - 1] === n && wordBefore(text, limit, from, table) && wordFrom(text, limit, to, table)) count--;
     cut = wordBefore(text, end, from, table) && wordFrom(text, end, to, table);
-    i = Math.max(i, end);
+    // (A surrogate pair read as a word's letter may have ended inside the stretch.)
+    i = Math.max(stretchEnd, end);
     r++;
-    limit = r < lastSkipped ? skipped!.starts[r]! : to;
   }
   offsets[n] = to;
   return new KeyTokens(units.subarray(0, n), offsets.subarray(0, n + 1), count, starts, ends, surrogates);
+}
+
+// What keyStretch leaves besides the token count: the key's length, whether a surrogate was met,
+// and where the reading stopped. (A stretch is keyed at a time, never two at once.)
+let stretchUnits = 0;
+let stretchSurrogates = false;
+let stretchEnd = 0;
+
+/**
+ * Keys `text[i, limit)` into the room after its first `n` units and `count` tokens; returns the
+ * token count. A loop of its own: most of a document is read here, once per character.
+ */
+function keyStretch(text: string, from: number, limit: number, table: Uint32Array, room: KeyTokenRoom, unitsBefore: number, tokensBefore: number): number {
+  const { offsets, units, starts, ends } = room;
+  let surrogates = false;
+  // Told small integers (| 0), V8 keeps the counters in registers as such: taken as they come,
+  // they are any number, and the loop runs half as fast again.
+  let i = from | 0;
+  const end = limit | 0;
+  let n = unitsBefore | 0;
+  let count = tokensBefore | 0;
+  while (i < end) {
+    let entry = table[text.charCodeAt(i)]!;
+    if (entry === DROPPED) {
+      i++;
+      continue;
+    }
+    if (entry < DROPPED) {
+      if (((entry >>> 16) & IS_WORD) === 0) {
+        // No word: a token of its own, or white space (no token).
+        offsets[n] = i;
+        units[n++] = entry & 0xffff;
+        i++;
+        if (((entry >>> 16) & IS_SPACE) === 0) {
+          starts[count] = n - 1;
+          ends[count++] = n;
+        }
+        continue;
+      }
+    } else {
+      surrogates = true;
+      const second = pairEnd(text, i);
+      const cls = second >= 0 ? pairClass(text, i, second) : 0;
+      if ((cls & IS_WORD) === 0) {
+        // A lone surrogate, or a pair of no word: as above.
+        starts[count] = n;
+        offsets[n] = i;
+        units[n++] = text.charCodeAt(i);
+        if (second >= 0) {
+          offsets[n] = second;
+          units[n++] = text.charCodeAt(second);
+        }
+        i = second >= 0 ? second + 1 : i + 1;
+        if ((cls & IS_SPACE) === 0) ends[count++] = n;
+        continue;
+      }
+    }
+    // A word: its units up to the first that is no word's.
+    starts[count] = n;
+    for (;;) {
+      if (entry < DROPPED) {
+        if (((entry >>> 16) & IS_WORD) === 0) break;
+        offsets[n] = i;
+        units[n++] = entry & 0xffff;
+        i++;
+      } else if (entry === DROPPED) i++;
+      else {
+        // A pair of a word's letter goes on; anything else ends the word and is read next.
+        const second = pairEnd(text, i);
+        if (second < 0 || (pairClass(text, i, second) & IS_WORD) === 0) break;
+        surrogates = true;
+        offsets[n] = i;
+        units[n++] = text.charCodeAt(i);
+        offsets[n] = second;
+        units[n++] = text.charCodeAt(second);
+        i = second + 1;
+      }
+      if (i >= end) break;
+      entry = table[text.charCodeAt(i)]!;
+    }
+    ends[count++] = n;
+  }
+  stretchUnits = n;
+  stretchSurrogates = surrogates;
+  stretchEnd = i;
+  return count;
 }
 
 /** Whether the first unit the key keeps at `i` or after (before `to`) is a word's. */
