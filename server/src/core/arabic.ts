@@ -61,7 +61,7 @@ export class KeyTokens {
   constructor(
     /** The key's code units. */
     readonly units: Uint16Array,
-    /** For each key unit, the offset in the text it came from; one final entry: the text's length. */
+    /** For each key unit, the offset in the text it came from; one final entry: where the reading ended (the text's length, unless told otherwise). */
     readonly offsets: Int32Array,
     /** How many tokens the key has: token `i` is `units[starts[i], ends[i])`. */
     readonly count: number,
@@ -104,8 +104,8 @@ export function matchingKeyTokens(text: string, room = new KeyTokenRoom(), from 
   const table = keyUnits();
   let lastSkipped = firstSkipped;
   while (skipped && lastSkipped < skipped.starts.length && skipped.starts[lastSkipped]! < to) lastSkipped++;
-  // A token has one key unit at least: no list needs more room than the text's length, and the
-  // loop below never checks for it.
+  // A token has one key unit at least: no list needs more room than the length of what is read,
+  // and the loop below never checks for it.
   const size = to - from;
   if (room.offsets.length < size + 1) {
     room.offsets = new Int32Array(size + 1);
@@ -153,14 +153,15 @@ let stretchSurrogates = false;
 let stretchEnd = 0;
 
 /**
- * Keys `text[i, limit)` into the room after its first `n` units and `count` tokens; returns the
- * token count. A loop of its own: most of a document is read here, once per character.
+ * Keys `text[from, limit)` into the room after its first `unitsBefore` units and `tokensBefore`
+ * tokens; returns the token count. A loop of its own: most of a document is read here, once per
+ * character.
  */
 function keyStretch(text: string, from: number, limit: number, table: Uint32Array, room: KeyTokenRoom, unitsBefore: number, tokensBefore: number): number {
   const { offsets, units, starts, ends } = room;
   let surrogates = false;
   // Told small integers (| 0), V8 keeps the counters in registers as such: taken as they come,
-  // they are any number, and the loop runs half as fast again.
+  // they may be any number, and the loop took half as long again.
   let i = from | 0;
   const end = limit | 0;
   let n = unitsBefore | 0;

@@ -280,9 +280,7 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
       const surfaces = index.surfacesStartingWith(firstToken);
       if (!surfaces) return;
       // Longest first: the first that matches is the one.
-      // Indexed, not for-of: this runs for thousands of words, and an iterator each time shows.
-      for (let i = 0; i < surfaces.length; i++) {
-        const surface = surfaces[i]!;
+      for (const surface of surfaces) {
         const length = surface.tokens.length;
         if (length <= bestTokens) return;
         if (t + length > last) continue;
@@ -312,7 +310,7 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
       }
       const known = firstTokens.withSignature(tokenSignature(units, start, end, lead));
       if (known === undefined) return;
-      for (let i = 0; i < known.length; i++) if (spellsToken(units, start, end, lead, known[i]!)) tryCandidate(t, known[i]!, skip);
+      for (const token of known) if (spellsToken(units, start, end, lead, token)) tryCandidate(t, token, skip);
     };
     for (let t = 0; t < last; t++) {
       const s = starts[t]!;
