@@ -501,7 +501,7 @@ class Name {
  */
 interface LabelReading {
   /** The label's text between its braces. */
-  body: string;
+  text: string;
   tokenCount: number;
   typeName: string | undefined;
   typeAt: number;
@@ -516,19 +516,11 @@ interface LabelReading {
  */
 class LabelTable {
   private readonly names = new NameTable();
-  private readonly byHash = new Map<number, LabelReading | LabelReading[]>();
+  private readonly readings = new TextTable<LabelReading>();
 
   /** The label whose `{` and `}` are at `open` and `close`; its problems go to `problems`. */
   labelAt(source: string, open: number, close: number, problems: SyntaxProblem[]): Label {
-    let hash = close - open;
-    for (let k = open + 1; k < close; k++) hash = (Math.imul(hash, 31) + source.charCodeAt(k)) | 0;
-    const known = this.byHash.get(hash);
-    let reading: LabelReading | undefined;
-    if (known !== undefined && !Array.isArray(known)) {
-      if (sameText(known.body, source, open + 1, close)) reading = known;
-    } else if (known !== undefined) {
-      for (const r of known) if (sameText(r.body, source, open + 1, close)) reading = r;
-    }
+    const reading = this.readings.get(source, open + 1, close);
     if (reading) {
       const { tokenCount, typeName, typeAt, idName, idAt } = reading;
       return new Label(open, close, NO_ATTRIBUTES, tokenCount, typeName, typeAt < 0 ? -1 : open + typeAt, idName, idAt < 0 ? -1 : open + idAt);
@@ -536,17 +528,14 @@ class LabelTable {
     const before = problems.length;
     const label = parseLabel(source, open, close, problems, this.names);
     if (problems.length === before && label.attributes.length === 0) {
-      reading = {
-        body: source.slice(open + 1, close),
+      this.readings.add({
+        text: source.slice(open + 1, close),
         tokenCount: label.tokenCount,
         typeName: label.typeName,
         typeAt: label.typeStart < 0 ? -1 : label.typeStart - open,
         idName: label.idName,
         idAt: label.idStart < 0 ? -1 : label.idStart - open,
-      };
-      if (known === undefined) this.byHash.set(hash, reading);
-      else if (Array.isArray(known)) known.push(reading);
-      else this.byHash.set(hash, [known, reading]);
+      });
     }
     return label;
   }
@@ -559,24 +548,45 @@ class LabelTable {
  * grammar is checked once.
  */
 class NameTable {
-  private readonly byHash = new Map<number, Name | Name[]>();
+  private readonly names = new TextTable<Name>();
 
   /** The name written at `[start, end)` of the source. */
   nameAt(source: string, start: number, end: number): Name {
-    let hash = end - start;
-    for (let k = start; k < end; k++) hash = (Math.imul(hash, 31) + source.charCodeAt(k)) | 0;
-    const known = this.byHash.get(hash);
-    if (known instanceof Name) {
-      if (sameText(known.text, source, start, end)) return known;
-    } else if (known) {
-      for (const name of known) if (sameText(name.text, source, start, end)) return name;
-    }
-    const name = new Name(source.slice(start, end));
-    if (known === undefined) this.byHash.set(hash, name);
-    else if (known instanceof Name) this.byHash.set(hash, [known, name]);
-    else known.push(name);
+    let name = this.names.get(source, start, end);
+    if (!name) this.names.add((name = new Name(source.slice(start, end))));
     return name;
   }
+}
+
+/**
+ * Things read from a source, found again by the text they were read from without cutting it
+ * out: by a hash of its code units, then compared where it stands.
+ */
+class TextTable<T extends { readonly text: string }> {
+  private readonly byHash = new Map<number, T | T[]>();
+
+  /** The entry whose text is the source's `[start, end)`, if any. */
+  get(source: string, start: number, end: number): T | undefined {
+    const known = this.byHash.get(unitsHash(source, start, end));
+    if (known === undefined) return undefined;
+    if (!Array.isArray(known)) return sameText(known.text, source, start, end) ? known : undefined;
+    for (const entry of known) if (sameText(entry.text, source, start, end)) return entry;
+    return undefined;
+  }
+
+  add(entry: T): void {
+    const hash = unitsHash(entry.text, 0, entry.text.length);
+    const known = this.byHash.get(hash);
+    if (known === undefined) this.byHash.set(hash, entry);
+    else if (Array.isArray(known)) known.push(entry);
+    else this.byHash.set(hash, [known, entry]);
+  }
+}
+
+function unitsHash(text: string, start: number, end: number): number {
+  let hash = end - start;
+  for (let k = start; k < end; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
+  return hash;
 }
 
 function sameText(text: string, source: string, start: number, end: number): boolean {
