@@ -185,52 +185,55 @@ export class FirstTokenTable {
 }
 
 /**
- * Counts per name, with removal, in the order the names came (as a map keeps it: a tie between
- * types goes to the first). A key has one or two types and ids, so two short lists read through
- * beat a map: a document counted out and in again would empty and refill a map for each of its
+ * Counts per name in one flat list, name, count, name, count, in the order the names came (as a
+ * map keeps it: a tie between types goes to the first); a count that falls to 0 is taken out,
+ * the order of the rest kept. A key has one or two types and ids, so a list read through beats a
+ * map: a document counted out and in again would empty and refill a map for each of its
  * thousands of keys, and a map that empties and refills is made again each time.
  */
+type Counts = (string | number)[];
+
+function addCount(counts: Counts, name: string, by: number): void {
+  for (let i = 0; i < counts.length; i += 2) {
+    if (counts[i] !== name) continue;
+    const next = (counts[i + 1] as number) + by;
+    if (next > 0) {
+      counts[i + 1] = next;
+      return;
+    }
+    // Out, by hand: splice would make a list of what it took out, copyWithin is slow on a list.
+    for (let j = i + 2; j < counts.length; j++) counts[j - 2] = counts[j]!;
+    counts.pop();
+    counts.pop();
+    return;
+  }
+  if (by > 0) counts.push(name, by);
+}
+
+/** A key's counts across the corpus (see `Counts`). */
 class Tally {
-  private readonly names: string[] = [];
-  private readonly counts: number[] = [];
+  private readonly counts: Counts = [];
 
   add(name: string, by: number): void {
-    const i = this.names.indexOf(name);
-    if (i < 0) {
-      if (by > 0) {
-        this.names.push(name);
-        this.counts.push(by);
-      }
-      return;
-    }
-    const next = this.counts[i]! + by;
-    if (next > 0) {
-      this.counts[i] = next;
-      return;
-    }
-    // Out, the order of the rest kept (no splice: it would make a list of what it took out).
-    for (let j = i + 1; j < this.names.length; j++) {
-      this.names[j - 1] = this.names[j]!;
-      this.counts[j - 1] = this.counts[j]!;
-    }
-    this.names.pop();
-    this.counts.pop();
+    addCount(this.counts, name, by);
   }
 
   get size(): number {
-    return this.names.length;
+    return this.counts.length / 2;
   }
 
   name(i: number): string {
-    return this.names[i]!;
+    return this.counts[2 * i] as string;
   }
 
   count(i: number): number {
-    return this.counts[i]!;
+    return this.counts[2 * i + 1] as number;
   }
 
   toMap(): Map<string, number> {
-    return new Map(this.names.map((name, i) => [name, this.counts[i]!]));
+    const map = new Map<string, number>();
+    for (let i = 0; i < this.size; i++) map.set(this.name(i), this.count(i));
+    return map;
   }
 }
 
@@ -887,33 +890,19 @@ function documentEntry(parsed: ParsedDocument, mentions: DocumentMentions, retai
   return retain ? { parsed, source: parsed.source, mentions } : { source: parsed.source, lines: new LineIndex(parsed.source), mentions };
 }
 
-/**
- * A document's share of one key's declared types and linked ids ('' for none): name, count, name,
- * count, in the order first met. A key has one or two of each, so a list read through beats a
- * map: a document of 3,000 distinct surfaces would make 6,000 maps each time it is counted.
- */
+/** A document's share of one key's declared types and linked ids ('' for none), as `Counts`. */
 interface KeyTally {
-  types: (string | number)[];
-  ids: (string | number)[];
+  types: Counts;
+  ids: Counts;
 }
 
 function countKey(typed: Map<string, KeyTally>, key: string, type: string, id: string, by: number): void {
   const counts = typed.get(key);
   if (!counts) typed.set(key, { types: [type, by], ids: [id, by] });
   else {
-    bump(counts.types, type, by);
-    bump(counts.ids, id, by);
+    addCount(counts.types, type, by);
+    addCount(counts.ids, id, by);
   }
-}
-
-function bump(counts: (string | number)[], name: string, by: number): void {
-  for (let i = 0; i < counts.length; i += 2) {
-    if (counts[i] === name) {
-      counts[i + 1] = (counts[i + 1] as number) + by;
-      return;
-    }
-  }
-  counts.push(name, by);
 }
 
 function tally(map: Map<string, number>, name: string, by: number): void {
