@@ -675,13 +675,21 @@ function machine(): string {
   return `${os.cpus().length} cores, ${cpu.trim()}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
 }
 
+/**
+ * A source's 1 MB document (the seeds' thinned to 20,000 spans) and the 20 ordinary documents of
+ * its corpus: the same in this process and in target 1's.
+ */
+function bigCorpus(source: Source): { big: string; keep: number | undefined; neighbours: [string, string][] } {
+  const { text: big, keep } = bigDocument(source, source.name === 'synthetic' ? 20000 : undefined);
+  return { big, keep, neighbours: [...corpusDocuments(source, 20, CORPUS_DOC_BYTES)] };
+}
+
 /** The process `coreRowsAsTheServerRuns` starts: target 1 for one source, rows and records as JSON on stdout. */
 function coreChild(name: string): void {
   const source = name === 'real' ? newsfaneSource() : seedSource();
   if (!source) throw new Error(`no ${NEWSFANE}`);
   const config = loadConfig(source.configText).config;
-  const { text: big } = bigDocument(source, source.name === 'synthetic' ? 20000 : undefined);
-  const neighbours = [...corpusDocuments(source, 20, CORPUS_DOC_BYTES)];
+  const { big, neighbours } = bigCorpus(source);
   coreRows(source, config, big, neighbours.map(([, text]) => text));
   process.stdout.write(JSON.stringify({ rows, results: results[source.name] ?? {} }));
 }
@@ -703,10 +711,8 @@ async function main(): Promise<void> {
     }
     for (const source of sources) {
       const config = loadConfig(source.configText).config;
-      const { text: big, keep } = bigDocument(source, source.name === 'synthetic' ? 20000 : undefined);
+      const { big, keep, neighbours } = bigCorpus(source);
       if (keep !== undefined) record(source, 'bigWordsKeptBetweenSpans', keep);
-      // The 1 MB document's corpus: it and 20 ordinary documents.
-      const neighbours = [...corpusDocuments(source, 20, CORPUS_DOC_BYTES)];
       const folder = path.join(tmp, `${source.name}-big`);
       writeCorpus(folder, source.configText, [...neighbours, ['big.txt', big]]);
       if (PARTS.has('core')) {
