@@ -320,8 +320,8 @@ export function keyInitial(text: string): number {
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 let utf16: InstanceType<typeof TextDecoder> | undefined;
 
-/** A string of UTF-16 code units, lone surrogates kept as they are. */
-function codesToString(codes: Uint16Array, surrogates: boolean): string {
+/** A string of UTF-16 code units, lone surrogates kept as they are when `surrogates` says the codes may hold one. */
+export function codesToString(codes: Uint16Array, surrogates: boolean): string {
   // The decoder is the fastest way, but it would replace a lone surrogate with U+FFFD.
   // ignoreBOM: else a leading U+FEFF is dropped, and the key no longer matches its offsets.
   if (!surrogates && LITTLE_ENDIAN) return (utf16 ??= new TextDecoder('utf-16le', { ignoreBOM: true })).decode(codes);

@@ -7,7 +7,7 @@
  * makes a keystroke cost the search of one line instead of the whole document's.
  */
 
-import { KeyTokenRoom, type KeyTokens, matchingKey, matchingKeyTokens } from './arabic';
+import { KeyTokenRoom, type KeyTokens, codesToString, matchingKey, matchingKeyTokens } from './arabic';
 import type { CorpusConfig } from './config';
 import { type CorpusIndex, FirstTokenTable, type KnownSurface, tokenSignature, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
@@ -305,7 +305,7 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
     /** tryCandidate for the known first tokens that `units[start, end)` spells, after `lead` if given. */
     const tryToken = (t: number, start: number, end: number, skip: number, lead = -1): void => {
       if (!firstTokens) {
-        tryCandidate(t, (lead >= 0 ? String.fromCharCode(lead) : '') + unitsText(units, start, end), skip);
+        tryCandidate(t, (lead >= 0 ? String.fromCharCode(lead) : '') + codesToString(units.subarray(start, end), true), skip);
         return;
       }
       const known = firstTokens.withSignature(tokenSignature(units, start, end, lead));
@@ -351,13 +351,6 @@ function spells(units: Uint16Array, at: number, text: string, from = 0): boolean
 function spellsToken(units: Uint16Array, start: number, end: number, lead: number, token: string): boolean {
   if (lead < 0) return token.length === end - start && spells(units, start, token);
   return token.length === end - start + 1 && token.charCodeAt(0) === lead && spells(units, start, token, 1);
-}
-
-/** The string of `units[start, end)`: a token, to look up. */
-function unitsText(units: Uint16Array, start: number, end: number): string {
-  let text = '';
-  for (let i = start; i < end; i++) text += String.fromCharCode(units[i]!);
-  return text;
 }
 
 /** Whether a plain-text range holds a line break. */
