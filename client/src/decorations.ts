@@ -16,7 +16,9 @@
 import * as vscode from 'vscode';
 import { solidColor, withAlpha } from './colors';
 import { blockStarts, movedAlike, movedLine } from './decorationMoves';
-import { type DocumentSpans, type SpanStore, isAnnotated } from './spans';
+import type { TypeInfo } from '../../server/src/protocol';
+import { firstIndexNotBefore } from '../../server/src/core/text';
+import { type DocumentSpans, type Span, type SpanStore, isAnnotated } from './spans';
 
 /** A keystroke's burst of changes costs one request. */
 const DEBOUNCE_MS = 50;
@@ -45,18 +47,27 @@ export interface DecorationSnapshot {
   sent: number;
 }
 
-/** What a document's editors were last sent, and the edits since, which VS Code applied to it. */
+/**
+ * What a document's editors were last sent, and the edits since, which VS Code applied to it:
+ * for each decoration key, the ranges `keyedRanges` gives for these spans, blocks and dimming.
+ */
 interface Drawn {
-  version: number;
-  /** Ranges by decoration key (see `decorationType`). */
-  ranges: Map<string, vscode.Range[]>;
+  spans: DocumentSpans;
   /** The first line of each block after the first, as drawn (see `blockStarts`). */
   blocks: readonly number[];
+  /** How many spans each block holds. */
+  sizes: readonly number[];
+  dimmed: boolean;
+  /** A span's style by its type, for these spans' types. */
+  styles: Styles;
   /** The editors that show them (one that is hidden and shown again is a new one, without). */
   editors: Set<vscode.TextEditor>;
-  /** The content changes after `version`, one entry per document version; undefined: too many to follow. */
+  /** The content changes after `spans.version`, one entry per document version; undefined: too many to follow. */
   changes: readonly (readonly vscode.TextDocumentContentChangeEvent[])[] | undefined;
 }
+
+/** A span type's colour and the keys of its styles, top level and nested. */
+type Styles = (type: string | undefined) => { color: string | undefined; top: string; nested: string };
 
 export class Decorations implements vscode.Disposable {
   /**
@@ -148,7 +159,7 @@ export class Decorations implements vscode.Disposable {
     const drawn = this.drawn.get(document.uri.toString());
     if (!drawn?.changes) return;
     // One entry per version: a version missed (or too many edits) means nothing is known.
-    const followed = drawn.changes.length < MAX_TRACKED_CHANGES && document.version === drawn.version + drawn.changes.length + 1;
+    const followed = drawn.changes.length < MAX_TRACKED_CHANGES && document.version === drawn.spans.version + drawn.changes.length + 1;
     drawn.changes = followed ? [...drawn.changes, changes] : undefined;
   }
 
@@ -156,36 +167,93 @@ export class Decorations implements vscode.Disposable {
     const uri = document.uri.toString();
     const before = this.drawn.get(uri);
     // The edits since the last drawing, which VS Code applied to what it shows.
-    const changes = before && before.version + (before.changes?.length ?? Infinity) === result.version ? before.changes : undefined;
-    const blocks = this.blocks(result, before, changes);
-
-    // A span's style by its type, and a style's key in each block, worked out once per drawing.
-    const styleOfType = new Map<string | undefined, { color: string | undefined; top: string; nested: string }>();
-    const styleOf = (type: string | undefined): { color: string | undefined; top: string; nested: string } => {
-      let known = styleOfType.get(type);
-      if (!known) {
-        const info = type !== undefined ? result.types.find((t) => t.key === type) : undefined;
-        const color = info ? solidColor(info.color, info.index) : undefined;
-        styleOfType.set(type, (known = { color, top: this.style(color, false), nested: this.style(color, true) }));
+    const changes = before?.changes && before.spans.version + before.changes.length === result.version ? before.changes : undefined;
+    const dimmed = this.dimmed;
+    const styles = before?.spans.types === result.types ? before.styles : this.stylesOf(result.types);
+    const editors = vscode.window.visibleTextEditors.filter((editor) => editor.document === document);
+    // What every editor shows, moved by the edits since: only the decoration types that differ from it are sent.
+    const shown = before && changes && editors.every((editor) => before.editors.has(editor)) ? { before, changes } : undefined;
+    const drawing = (shown && this.followEdit(shown.before, shown.changes, result, dimmed, styles)) ?? this.drawWhole(result, dimmed, styles, shown);
+    let sent = 0;
+    for (const editor of editors) {
+      for (const [key, ranges] of drawing.send) {
+        editor.setDecorations(this.types.get(key)!, ranges);
+        sent += ranges.length;
       }
-      return known;
-    };
+    }
+    this.drawn.set(uri, { spans: result, blocks: drawing.blocks, sizes: drawing.sizes, dimmed, styles, editors: new Set(editors), changes: [] });
+    this.snapshots.set(uri, new DrawnSnapshot(result, dimmed, sent, (type) => styles(type).color));
+    this.changed.fire(document.uri);
+  }
+
+  /**
+   * After one edit whose lines the span store parsed (`result.edit`), the drawing compares only
+   * the blocks these lines are in: every other span is one VS Code already shows, moved as the
+   * edit moved it. Undefined when that is not the case, or a block grew past four times its size.
+   */
+  private followEdit(before: Drawn, changes: NonNullable<Drawn['changes']>, result: DocumentSpans, dimmed: boolean, styles: Styles): Drawing | undefined {
+    const edit = result.edit;
+    if (!edit || changes.length !== 1 || edit.previous !== before.spans.spans || before.dimmed !== dimmed || before.styles !== styles) return undefined;
+    const blocks = before.blocks.map((line) => movedLine(line, changes));
+    const first = Math.min(blockOf(before.blocks, edit.firstLine), blockOf(blocks, edit.firstLine));
+    const last = Math.max(blockOf(before.blocks, edit.firstLine + edit.linesBefore - 1), blockOf(blocks, edit.firstLine + edit.linesAfter - 1));
+    const sizes = [...before.sizes];
+    const send = new Map<string, vscode.Range[]>();
+    for (let block = first; block <= last; block++) {
+      const was = this.keyedRanges(spansInBlock(before.spans.spans, before.blocks, block), before.blocks, dimmed, styles);
+      const spans = spansInBlock(result.spans, blocks, block);
+      if ((sizes[block] = spans.length) > 4 * SPANS_PER_BLOCK) return undefined;
+      const now = this.keyedRanges(spans, blocks, dimmed, styles);
+      for (const key of new Set([...was.keys(), ...now.keys()])) {
+        const ranges = now.get(key) ?? [];
+        if (!movedAlike(was.get(key) ?? [], ranges, changes)) send.set(key, ranges);
+      }
+    }
+    return { blocks, sizes, send };
+  }
+
+  /**
+   * The whole document's ranges, in the blocks last drawn when they are known and none has grown
+   * past four times its size, else in blocks made afresh. With `shown`, what VS Code shows, only
+   * the decoration types whose ranges differ from it are sent; without, every type (those this
+   * document no longer uses with an empty list).
+   */
+  private drawWhole(result: DocumentSpans, dimmed: boolean, styles: Styles, shown: { before: Drawn; changes: NonNullable<Drawn['changes']> } | undefined): Drawing {
+    const changes = shown?.changes;
+    let blocks = shown && changes && shown.before.blocks.map((line) => movedLine(line, changes));
+    let sizes = blocks && blockSizes(result.spans, blocks);
+    if (!blocks || !sizes || Math.max(...sizes) > 4 * SPANS_PER_BLOCK) {
+      blocks = blockStarts(result.spans.map((span) => span.line), SPANS_PER_BLOCK);
+      sizes = blockSizes(result.spans, blocks);
+      shown = undefined; // in other blocks than those shown: everything is sent
+    }
+    const now = this.keyedRanges(result.spans, blocks, dimmed, styles);
+    const was = shown && { ranges: this.keyedRanges(shown.before.spans.spans, shown.before.blocks, shown.before.dimmed, shown.before.styles), changes: shown.changes };
+    const send = new Map<string, vscode.Range[]>();
+    for (const key of this.types.keys()) {
+      const ranges = now.get(key) ?? [];
+      if (!was || !movedAlike(was.ranges.get(key) ?? [], ranges, was.changes)) send.set(key, ranges);
+    }
+    return { blocks, sizes, send };
+  }
+
+  /** The spans' ranges by decoration key: each surface under its style's key in its block, and with dimming its `[` and `]{...}` under the markup's. */
+  private keyedRanges(spans: readonly Span[], blocks: readonly number[], dimmed: boolean, styles: Styles): Map<string, vscode.Range[]> {
     const byKey = new Map<string, vscode.Range[]>();
     const add = (key: string, range: vscode.Range): void => {
       const ranges = byKey.get(key);
       if (ranges) ranges.push(range);
       else byKey.set(key, [range]);
     };
-    const dimmed = this.dimmed;
     let block = 0;
     let keyInBlock = new Map<string, string>();
-    for (const span of result.spans) {
+    for (const span of spans) {
       // Spans come in document order, so their blocks do too.
-      while (block < blocks.starts.length && blocks.starts[block]! <= span.contentRange.start.line) {
+      while (block < blocks.length && blocks[block]! <= span.line) {
         block++;
         keyInBlock = new Map();
       }
-      const style = styleOf(span.type);
+      const style = styles(span.type);
       const styleKey = span.depth > 0 ? style.nested : style.top;
       let key = keyInBlock.get(styleKey);
       if (key === undefined) keyInBlock.set(styleKey, (key = this.decorationType(styleKey, block)));
@@ -197,52 +265,21 @@ export class Decorations implements vscode.Disposable {
         add(markup, span.closeRange);
       }
     }
-    // The decoration types whose ranges VS Code already shows, moved by the edits since.
-    const kept = new Set<string>();
-    if (before && changes && blocks.moved) {
-      for (const key of this.types.keys()) if (movedAlike(before.ranges.get(key) ?? [], byKey.get(key) ?? [], changes)) kept.add(key);
-    }
-    const editors = new Set<vscode.TextEditor>();
-    let sent = 0;
-    for (const editor of vscode.window.visibleTextEditors) {
-      if (editor.document !== document) continue;
-      editors.add(editor);
-      const shows = before?.editors.has(editor) === true;
-      // Types this document no longer uses are cleared with an empty list.
-      for (const [key, type] of this.types) {
-        if (shows && kept.has(key)) continue;
-        const ranges = byKey.get(key) ?? [];
-        editor.setDecorations(type, ranges);
-        sent += ranges.length;
-      }
-    }
-    this.drawn.set(uri, { version: result.version, ranges: byKey, blocks: blocks.starts, editors, changes: [] });
-    this.snapshots.set(uri, new DrawnSnapshot(result, dimmed, sent, (type) => styleOf(type).color));
-    this.changed.fire(document.uri);
+    return byKey;
   }
 
-  /**
-   * The blocks to send a drawing in: those last drawn, moved with the edits since (so a span the
-   * edits did not touch stays in its block), or, when they are not known or a block has grown
-   * past four times its size, blocks made afresh (`moved` false: every block is sent again).
-   */
-  private blocks(result: DocumentSpans, before: Drawn | undefined, changes: Drawn['changes']): { starts: readonly number[]; moved: boolean } {
-    if (before && changes) {
-      const starts = before.blocks.map((line) => movedLine(line, changes));
-      let largest = 0;
-      let count = 0;
-      let block = 0;
-      for (const span of result.spans) {
-        const line = span.contentRange.start.line;
-        if (block < starts.length && starts[block]! <= line) {
-          while (block < starts.length && starts[block]! <= line) block++;
-          count = 0;
-        }
-        largest = Math.max(largest, ++count);
+  /** A span's style by its type (a colour and its keys, top level and nested), each type's worked out once. */
+  private stylesOf(types: readonly TypeInfo[]): Styles {
+    const known = new Map<string | undefined, ReturnType<Styles>>();
+    return (type) => {
+      let style = known.get(type);
+      if (!style) {
+        const info = type !== undefined ? types.find((t) => t.key === type) : undefined;
+        const color = info ? solidColor(info.color, info.index) : undefined;
+        known.set(type, (style = { color, top: this.style(color, false), nested: this.style(color, true) }));
       }
-      if (largest <= 4 * SPANS_PER_BLOCK) return { starts, moved: true };
-    }
-    return { starts: blockStarts(result.spans.map((span) => span.contentRange.start.line), SPANS_PER_BLOCK), moved: false };
+      return style;
+    };
   }
 
   /** The decoration type of a style in a block, made once. */
@@ -279,6 +316,36 @@ export class Decorations implements vscode.Disposable {
     for (const type of this.types.values()) type.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** What a drawing sends (ranges by decoration key), and the blocks it leaves, with their sizes. */
+interface Drawing {
+  send: Map<string, vscode.Range[]>;
+  blocks: readonly number[];
+  sizes: readonly number[];
+}
+
+/** The block a line is in: how many blocks start at it or before (the first block has no start). */
+function blockOf(blocks: readonly number[], line: number): number {
+  return firstIndexNotBefore(blocks.length, (i) => blocks[i]! <= line);
+}
+
+/** The spans of a block, in order. */
+function spansInBlock(spans: readonly Span[], blocks: readonly number[], block: number): readonly Span[] {
+  const from = block === 0 ? 0 : firstIndexNotBefore(spans.length, (i) => spans[i]!.line < blocks[block - 1]!);
+  const to = block === blocks.length ? spans.length : firstIndexNotBefore(spans.length, (i) => spans[i]!.line < blocks[block]!);
+  return spans.slice(from, Math.max(from, to));
+}
+
+/** How many spans each block holds. */
+function blockSizes(spans: readonly Span[], blocks: readonly number[]): number[] {
+  const sizes = new Array<number>(blocks.length + 1).fill(0);
+  let block = 0;
+  for (const span of spans) {
+    while (block < blocks.length && blocks[block]! <= span.line) block++;
+    sizes[block]!++;
+  }
+  return sizes;
 }
 
 /**

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { type SpansResult, SpansRequest, type TypeInfo } from '../../server/src/protocol';
 import { firstIndexNotBefore } from '../../server/src/core/text';
-import { editedLines } from './lineEdit';
+import { bodyLine, editedLines, splitLines } from './lineEdit';
 import { type MakeSpan, decodeSpans } from './spanData';
 
 export const LANGUAGE_ID = 'annotated-text';
@@ -19,22 +19,90 @@ export function isAnnotated(document: vscode.TextDocument | undefined): boolean 
   return document !== undefined && document.languageId === LANGUAGE_ID && document.uri.scheme === 'file';
 }
 
-/** A span with VS Code ranges. */
-export interface Span {
-  range: vscode.Range;
-  contentRange: vscode.Range;
-  openRange: vscode.Range;
-  closeRange: vscode.Range;
-  type?: string;
-  id?: string;
-  depth: number;
+/**
+ * A span: its line and, on that line, the characters of its `[`, its `]` and just after its
+ * label; nesting, type and id. Its VS Code ranges are made when first read: after a line break
+ * typed in a document of 20,000 spans, every span below it is a new Span, and most of them are
+ * never read before the next edit.
+ */
+export class Span {
+  private ranges: [range: vscode.Range, content: vscode.Range, open: vscode.Range, close: vscode.Range] | undefined;
+
+  constructor(
+    readonly line: number,
+    readonly start: number,
+    readonly close: number,
+    readonly end: number,
+    readonly depth: number,
+    readonly type: string | undefined,
+    readonly id: string | undefined,
+  ) {}
+
+  /** `[` to the end of the label. */
+  get range(): vscode.Range {
+    return (this.ranges ??= this.makeRanges())[0];
+  }
+
+  /** The surface: between `[` and `]`. */
+  get contentRange(): vscode.Range {
+    return (this.ranges ??= this.makeRanges())[1];
+  }
+
+  /** The `[`. */
+  get openRange(): vscode.Range {
+    return (this.ranges ??= this.makeRanges())[2];
+  }
+
+  /** `]{...}`. */
+  get closeRange(): vscode.Range {
+    return (this.ranges ??= this.makeRanges())[3];
+  }
+
+  /** The same span `lines` lines further down (up when negative). */
+  moved(lines: number): Span {
+    return new Span(this.line + lines, this.start, this.close, this.end, this.depth, this.type, this.id);
+  }
+
+  /** Whether the position is in `range`, ends included. */
+  contains(position: vscode.Position): boolean {
+    return position.line === this.line && position.character >= this.start && position.character <= this.end;
+  }
+
+  /** Its four ranges share their four positions. */
+  private makeRanges(): [vscode.Range, vscode.Range, vscode.Range, vscode.Range] {
+    const open = new vscode.Position(this.line, this.start);
+    const content = new vscode.Position(this.line, this.start + 1); // `[` is one unit in any encoding
+    const bracket = new vscode.Position(this.line, this.close);
+    const after = new vscode.Position(this.line, this.end);
+    return [new vscode.Range(open, after), new vscode.Range(content, bracket), new vscode.Range(open, content), new vscode.Range(bracket, after)];
+  }
+}
+
+/** The edit a version of a document follows from the version before, its lines parsed here. */
+export interface FollowedEdit {
+  /** The spans of the version before. */
+  previous: readonly Span[];
+  /** The lines it touched: `[firstLine, firstLine + linesBefore)` before, `[firstLine, firstLine + linesAfter)` after. */
+  firstLine: number;
+  linesBefore: number;
+  linesAfter: number;
 }
 
 export interface DocumentSpans {
   version: number;
+  /** In source order: by line, and on a line by `[`. */
   spans: Span[];
   types: TypeInfo[];
   inCorpus: boolean;
+  /** Set when this version's spans were worked out here from the version before's: every span off these lines is one of those, moved by the lines the edit added or removed. */
+  edit?: FollowedEdit;
+}
+
+/** A version of a document's lines (as VS Code holds them, without their breaks) and the line its body starts on. */
+interface KnownLines {
+  version: number;
+  lines: string[];
+  body: number;
 }
 
 /** How long to keep asking while the server has not yet seen the document or its last change. */
@@ -42,8 +110,8 @@ const CATCH_UP_MS = 3_000;
 
 export class SpanStore {
   private readonly cache = new Map<string, DocumentSpans>();
-  /** The text of each document's last version seen, to tell what an edit removed. */
-  private readonly texts = new Map<string, { version: number; text: string }>();
+  /** The lines of each document's last version followed, to tell what an edit removed. */
+  private readonly lines = new Map<string, KnownLines>();
 
   constructor(private readonly client: LanguageClient) {}
 
@@ -79,7 +147,10 @@ export class SpanStore {
         if (!decoded) return undefined; // a server of another release: draw nothing rather than misread it
         const spans: DocumentSpans = { version: result.version, spans: decoded, types: result.types, inCorpus: result.inCorpus };
         this.cache.set(uri, spans);
-        if (this.texts.get(uri)?.version !== document.version) this.texts.set(uri, { version: document.version, text: document.getText() });
+        if (this.lines.get(uri)?.version !== document.version) {
+          const text = document.getText();
+          this.lines.set(uri, { version: document.version, lines: splitLines(text), body: bodyLine(text) });
+        }
         return spans;
       }
       // A newer version than ours cannot happen; an older one or null: wait and ask again.
@@ -95,22 +166,32 @@ export class SpanStore {
    * by the lines added or removed); true says so: nothing need be asked of the server.
    */
   followEdit(document: vscode.TextDocument, changes: readonly vscode.TextDocumentContentChangeEvent[]): boolean {
-    if (changes.length === 0) return false;
+    if (changes.length === 0) return false; // saved, or made dirty: the same text
     const uri = document.uri.toString();
-    const before = this.texts.get(uri);
     const known = this.cache.get(uri);
-    this.texts.set(uri, { version: document.version, text: document.getText() });
+    const before = this.lines.get(uri);
     const change = changes.length === 1 ? changes[0]! : undefined;
-    if (!change || !before || !known || before.version !== document.version - 1 || known.version !== before.version) return false;
+    if (!change || !before || !known || before.version !== document.version - 1 || known.version !== before.version) {
+      this.lines.delete(uri);
+      return false;
+    }
     // A span labelled by id only has its catalog entry's type: the server told it for the spans known.
     let types: Map<string, string> | undefined;
     const typeOfId = (id: string): string | undefined => {
       types ??= new Map(known.spans.flatMap((s) => (s.id !== undefined && s.type !== undefined ? [[s.id, s.type] as const] : [])));
       return types.get(id);
     };
-    const edited = editedLines(before.text, change.range.start.line, change.rangeOffset, change.rangeLength, change.text, typeOfId);
-    if (!edited) return false;
-    const { firstLine, linesBefore, linesAfter } = edited;
+    const { start, end } = change.range;
+    const edited = editedLines(before.lines, before.body, { startLine: start.line, startCharacter: start.character, endLine: end.line, endCharacter: end.character, text: change.text }, typeOfId);
+    const { firstLine, linesBefore } = edited ?? { firstLine: 0, linesBefore: 0 };
+    const linesAfter = edited?.lines.length ?? 0;
+    // The lines as VS Code now has them, or nothing is known: then the server's spans, and a fresh copy of the lines, are fetched.
+    if (!edited || document.lineCount !== before.lines.length - linesBefore + linesAfter || edited.lines.some((line, i) => document.lineAt(firstLine + i).text !== line)) {
+      this.lines.delete(uri);
+      return false;
+    }
+    before.lines.splice(firstLine, linesBefore, ...edited.lines);
+    before.version = document.version;
     const first = firstSpanOnLine(known.spans, firstLine);
     const last = firstSpanOnLine(known.spans, firstLine + linesBefore);
     const moved = linesAfter - linesBefore;
@@ -118,10 +199,10 @@ export class SpanStore {
     const below = known.spans.slice(last);
     const spans = [
       ...known.spans.slice(0, first),
-      ...edited.spans.map((s) => toSpan(s.line, s.start, s.close, s.end, s.depth, s.type, s.id)),
-      ...(moved === 0 ? below : below.map((s) => toSpan(s.range.start.line + moved, s.range.start.character, s.contentRange.end.character, s.range.end.character, s.depth, s.type, s.id))),
+      ...edited.spans.map((s) => new Span(s.line, s.start, s.close, s.end, s.depth, s.type, s.id)),
+      ...(moved === 0 ? below : below.map((s) => s.moved(moved))),
     ];
-    this.cache.set(uri, { ...known, version: document.version, spans });
+    this.cache.set(uri, { version: document.version, spans, types: known.types, inCorpus: known.inCorpus, edit: { previous: known.spans, firstLine, linesBefore, linesAfter } });
     return true;
   }
 
@@ -132,32 +213,24 @@ export class SpanStore {
 
   forget(document: vscode.TextDocument): void {
     this.cache.delete(document.uri.toString());
-    this.texts.delete(document.uri.toString());
+    this.lines.delete(document.uri.toString());
   }
 }
 
-/** A span of the spans response as VS Code ranges; its four ranges share their four positions. */
-const toSpan: MakeSpan<Span> = (line, start, close, end, depth, type, id) => {
-  const open = new vscode.Position(line, start);
-  const content = new vscode.Position(line, start + 1); // `[` is one unit in any encoding
-  const bracket = new vscode.Position(line, close);
-  const after = new vscode.Position(line, end);
-  const span: Span = { range: new vscode.Range(open, after), contentRange: new vscode.Range(content, bracket), openRange: new vscode.Range(open, content), closeRange: new vscode.Range(bracket, after), depth };
-  if (type !== undefined) span.type = type;
-  if (id !== undefined) span.id = id;
-  return span;
-};
+/** A span of the spans response. */
+const toSpan: MakeSpan<Span> = (line, start, close, end, depth, type, id) => new Span(line, start, close, end, depth, type, id);
 
 /** Index of the first span on `line` or after it. */
 function firstSpanOnLine(spans: readonly Span[], line: number): number {
-  return firstIndexNotBefore(spans.length, (i) => spans[i]!.range.start.line < line);
+  return firstIndexNotBefore(spans.length, (i) => spans[i]!.line < line);
 }
 
 /** The innermost span whose source range holds the position (ends included). */
 export function spanAt(spans: readonly Span[], position: vscode.Position): Span | undefined {
   let found: Span | undefined;
-  for (const span of spans) {
-    if (span.range.contains(position) && (!found || span.depth > found.depth)) found = span;
+  for (let i = firstSpanOnLine(spans, position.line); i < spans.length && spans[i]!.line === position.line; i++) {
+    const span = spans[i]!;
+    if (span.contains(position) && (!found || span.depth > found.depth)) found = span;
   }
   return found;
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { type LineSpan, editedLines } from '../../client/src/lineEdit';
+import { type LineChange, type LineSpan, bodyLine, editedLines, splitLines } from '../../client/src/lineEdit';
 import { parse } from '../../server/src/core/parser';
 import { LineIndex } from '../../server/src/core/text';
 import { anyInput, docArbitrary, render, textChar } from './property-model';
@@ -34,18 +34,30 @@ describe('line edits (the client draws them without asking the server)', () => {
   });
   const documents = fc.oneof(anyInput(), docArbitrary({ broken: false, typed: false, frontMatter: true, maxDepth: 3, maxLines: 4 }).map((d) => render(d).source));
 
+  /** Replacing `count` units at `offset` of `text` by `inserted`, as VS Code reports it. */
+  function changeAt(text: string, offset: number, count: number, inserted: string): LineChange {
+    const index = new LineIndex(text);
+    const start = index.position(offset);
+    const end = index.position(offset + count);
+    return { startLine: start.line, startCharacter: start.character, endLine: end.line, endCharacter: end.character, text: inserted };
+  }
+
   it('give the spans of the lines they touch as parsing the whole document does; other lines keep theirs', () => {
     let read = 0;
     fc.assert(
-      fc.property(documents, edit, (text, { at, removed, inserted }) => {
+      fc.property(documents, edit, (source, { at, removed, inserted }) => {
+        // As VS Code holds it: one line break throughout, also in what an edit puts in.
+        const lines = splitLines(source);
+        const text = lines.join('\n');
         const offset = at % (text.length + 1);
         const count = Math.min(removed, text.length - offset);
-        const line = new LineIndex(text).position(offset).line;
-        const edited = editedLines(text, line, offset, count, inserted, typeOfId);
+        const edited = editedLines(lines, bodyLine(text), changeAt(text, offset, count, inserted), typeOfId);
         if (!edited) return;
         read++;
-        const { firstLine, linesBefore, linesAfter, spans } = edited;
-        const moved = linesAfter - linesBefore;
+        const after = text.slice(0, offset) + inserted.replace(/\r\n|\r/g, '\n') + text.slice(offset + count);
+        const { firstLine, linesBefore, spans } = edited;
+        assert.deepEqual([...lines.slice(0, firstLine), ...edited.lines, ...lines.slice(firstLine + linesBefore)], splitLines(after), 'the lines after the edit');
+        const moved = edited.lines.length - linesBefore;
         const expected = [
           ...documentSpans(text).filter((s) => s.line < firstLine),
           ...spans,
@@ -53,7 +65,7 @@ describe('line edits (the client draws them without asking the server)', () => {
             .filter((s) => s.line >= firstLine + linesBefore)
             .map((s) => ({ ...s, line: s.line + moved })),
         ];
-        assert.deepEqual(documentSpans(text.slice(0, offset) + inserted + text.slice(offset + count)), expected);
+        assert.deepEqual(documentSpans(after), expected);
       }),
       { seed: SEED, numRuns: 4000 },
     );
@@ -63,17 +75,19 @@ describe('line edits (the client draws them without asking the server)', () => {
 
   it('leave to the server what may touch the front matter, and ids of unknown type', () => {
     const text = '---\nid: d\n---\nقال [داعش]{ORG}\n- x\n';
-    const on = (needle: string, delta = 0): [number, number] => {
-      const offset = text.indexOf(needle) + delta;
-      return [new LineIndex(text).position(offset).line, offset];
-    };
-    assert.ok(editedLines(text, ...on('قال'), 0, 'ب', typeOfId), 'a body line');
-    assert.ok(editedLines(text, ...on('ORG', 1), 0, 'X', typeOfId), 'a label');
-    assert.ok(editedLines(text, ...on('قال'), 0, 'a\nb', typeOfId), 'a line break');
-    assert.equal(editedLines(text, ...on('id:'), 0, 'x', typeOfId), undefined, 'in the front matter');
-    assert.equal(editedLines(text, ...on('---\nقال'), 3, '', typeOfId), undefined, 'its closing fence');
-    assert.equal(editedLines(text, ...on('- x', 1), 0, '--', typeOfId), undefined, 'a line that may become a fence');
-    assert.equal(editedLines(text, ...on('قال'), 0, '[x]{@nobody} ', typeOfId), undefined, 'an id of no known type');
-    assert.deepEqual(editedLines(text, ...on('قال'), 0, '[x]{@isis} ', typeOfId)?.spans[0]?.type, 'ORG');
+    const lines = splitLines(text);
+    const body = bodyLine(text);
+    assert.equal(body, 3);
+    const edited = (needle: string, delta: number, removed: number, inserted: string): ReturnType<typeof editedLines> =>
+      editedLines(lines, body, changeAt(text, text.indexOf(needle) + delta, removed, inserted), typeOfId);
+    assert.ok(edited('قال', 0, 0, 'ب'), 'a body line');
+    assert.ok(edited('ORG', 1, 0, 'X'), 'a label');
+    assert.ok(edited('قال', 0, 0, 'a\nb'), 'a line break');
+    assert.equal(edited('id:', 0, 0, 'x'), undefined, 'in the front matter');
+    assert.equal(edited('---\nقال', 3, 1, ''), undefined, 'its closing fence');
+    assert.equal(edited('- x', 1, 0, '--'), undefined, 'a line that may become a fence');
+    assert.equal(edited('قال', 0, 0, '[x]{@nobody} '), undefined, 'an id of no known type');
+    assert.deepEqual(edited('قال', 0, 0, '[x]{@isis} ')?.spans[0]?.type, 'ORG');
+    assert.equal(editedLines(lines, body, { startLine: 3, startCharacter: 0, endLine: 9, endCharacter: 0, text: '' }, typeOfId), undefined, 'a range past the last line');
   });
 });
