@@ -57,6 +57,34 @@ export function movedAlike(before: readonly PlaceRange[], after: readonly PlaceR
 }
 
 /**
+ * Whether `after` is `before` with each range's start and end moved by `changes` (as for
+ * `movedAlike`) on their own: an end before an edit stays, an end after it moves with the text
+ * after it. An edit strictly inside a range moves its end alone, which VS Code does too, whatever
+ * the range's behaviour; an edit at an end or over it answers false (left to a redraw). For
+ * ranges that stand for lines (the overview ruler's), which a keystroke inside them leaves as
+ * they are.
+ */
+export function endsMovedAlike(before: readonly PlaceRange[], after: readonly PlaceRange[], changes: readonly (readonly ContentChange[])[]): boolean {
+  if (before.length !== after.length) return false;
+  if (before.length === 0) return true;
+  const edits = changes.flat().map((c) => ({ start: c.range.start, end: c.range.end, inserted: insertedEnd(c) }));
+  const moved = (place: Place): Place | undefined => {
+    let { line, character } = place;
+    for (const e of edits) {
+      // Before the edit: unmoved.
+      if (line < e.start.line || (line === e.start.line && character < e.start.character)) continue;
+      // At it or in what it replaced: unknown.
+      if (line < e.end.line || (line === e.end.line && character <= e.end.character)) return undefined;
+      if (line === e.end.line) character = e.inserted.character + character - e.end.character;
+      line += e.inserted.line - e.end.line;
+    }
+    return { line, character };
+  };
+  const same = (a: Place | undefined, b: Place): boolean => a !== undefined && a.line === b.line && a.character === b.character;
+  return before.every((range, i) => same(moved(range.start), after[i]!.start) && same(moved(range.end), after[i]!.end));
+}
+
+/**
  * Where a line goes when VS Code applies `changes` (as for `movedAlike`): a line after an edit
  * moves by the lines it put in and took out, a line before it stays, and a line the edit took
  * out goes to the line the edit's text ends on.

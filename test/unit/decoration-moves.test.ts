@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type ContentChange, type PlaceRange, blockStarts, movedAlike, movedLine } from '../../client/src/decorationMoves';
+import { type ContentChange, type PlaceRange, blockStarts, endsMovedAlike, movedAlike, movedLine } from '../../client/src/decorationMoves';
 import { LineIndex } from '../../server/src/core/text';
 
 const range = (line: number, start: number, endLine: number, end: number): PlaceRange => ({ start: { line, character: start }, end: { line: endLine, character: end } });
@@ -40,6 +40,28 @@ describe('decorations moved by VS Code with the text', () => {
   it('ranges added or removed: a redraw', () => {
     assert.equal(movedAlike(drawn, drawn.slice(1), [[insert(1, 0, 'x')]]), false);
     assert.equal(movedAlike([], [], [[insert(1, 0, 'x')]]), true);
+  });
+});
+
+describe('ranges standing for lines (the overview ruler), their ends moved on their own', () => {
+  // Lines 2 to 5, and line 8: ranges from the start of the first line to the start of the last.
+  const runs = [range(2, 0, 5, 0), range(8, 0, 8, 0)];
+
+  it('a letter typed inside a run leaves it as it is; one before it on its line moves nothing either', () => {
+    assert.equal(endsMovedAlike(runs, runs, [[insert(3, 4, 'ب')]]), true);
+    assert.equal(endsMovedAlike(runs, runs, [[insert(5, 4, 'ب')]]), true, 'on its last line, after the start');
+    assert.equal(movedAlike(runs, runs, [[insert(3, 4, 'ب')]]), false, 'what movedAlike leaves to a redraw');
+  });
+
+  it('a line break inside a run moves its end and every later run one line down', () => {
+    assert.equal(endsMovedAlike(runs, [range(2, 0, 6, 0), range(9, 0, 9, 0)], [[insert(3, 4, '\n')]]), true);
+    assert.equal(endsMovedAlike(runs, runs, [[insert(3, 4, '\n')]]), false);
+  });
+
+  it('an edit at an end, or over one, is left to a redraw', () => {
+    assert.equal(endsMovedAlike(runs, runs, [[insert(2, 0, 'x')]]), false, 'at the start of the first line');
+    assert.equal(endsMovedAlike(runs, [range(2, 0, 4, 0), range(7, 0, 7, 0)], [[change(range(3, 2, 4, 1), '')]]), true, 'lines joined inside');
+    assert.equal(endsMovedAlike(runs, [range(2, 0, 4, 0), range(7, 0, 7, 0)], [[change(range(4, 2, 5, 1), '')]]), false, 'over the last start');
   });
 });
 
