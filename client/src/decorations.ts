@@ -3,19 +3,23 @@
  * client parses the lines it touched itself (SpanStore.followEdit) and draws at once. Each
  * surface gets a translucent background of its type's colour; a nested surface also gets an
  * underline, so both the outer and the inner type stay readable where the backgrounds stack.
+ * The overview ruler marks the lines that hold a span of each colour.
  *
- * VS Code moves decorations with the text as it is edited, so after an edit that touches no
- * span (a letter typed between spans) what the editor shows is already right: only the decoration
- * types whose ranges differ from the ones drawn, moved by the edits since, are sent again. For a
- * document of 20,000 spans a full redraw is some 60,000 ranges for the extension host to send and
- * the workbench to apply, about 150 ms of work between them. Each style is sent in blocks of
- * lines, a decoration type per style and block, so an edit that recolours a span (a letter typed
- * in its label) sends one block's ranges of two styles, not the 8,000 of a frequent type.
+ * Three things keep a document of 20,000 spans (60,000 ranges) quick to edit:
+ * - Its spans are drawn in blocks of lines, a decoration type per style and block, and only the
+ *   blocks near what its editors show have their surfaces and markup sent; the others have only
+ *   their ruler marks (a range per run of lines), and are sent as they come into view. The
+ *   workbench goes over every decoration of a document on every frame it draws.
+ * - VS Code moves decorations with the text as it is edited, so after an edit that touches no
+ *   span (a letter typed between spans) what the editor shows is already right: only the
+ *   decoration types whose ranges differ from those drawn, moved by the edits since, are sent.
+ * - After an edit the span store parsed, only the blocks of the lines it touched are compared:
+ *   the spans elsewhere are those drawn, moved.
  */
 
 import * as vscode from 'vscode';
 import { solidColor, withAlpha } from './colors';
-import { blockStarts, movedAlike, movedLine } from './decorationMoves';
+import { blockStarts, endsMovedAlike, movedAlike, movedLine } from './decorationMoves';
 import type { TypeInfo } from '../../server/src/protocol';
 import { firstIndexNotBefore } from '../../server/src/core/text';
 import { type DocumentSpans, type Span, type SpanStore, isAnnotated } from './spans';
@@ -27,6 +31,8 @@ const DIMMED_OPACITY = '0.4';
 export const DIM_SETTING = 'dimMarkup';
 /** The key of the markup's decoration type among the styles' keys in Drawn. */
 const MARKUP = 'markup';
+/** How the keys of the overview ruler's decoration types start. */
+const RULER = 'ruler/';
 /** More edits than this between two drawings: everything is sent again rather than compared. */
 const MAX_TRACKED_CHANGES = 32;
 /**
@@ -34,6 +40,11 @@ const MAX_TRACKED_CHANGES = 32;
  * recolours a span sends its block's ranges of that style again, not the whole document's.
  */
 const SPANS_PER_BLOCK = 1000;
+/**
+ * The blocks within this many lines of what an editor shows have their surfaces and markup
+ * sent: a page or two of scrolling is drawn already.
+ */
+const VIEW_MARGIN_LINES = 100;
 
 /** What was last drawn in a document's editors: for tests and other extensions. */
 export interface DecorationSnapshot {
@@ -43,16 +54,23 @@ export interface DecorationSnapshot {
   surfaces: { type: string | undefined; depth: number; range: vscode.Range; color: string | undefined }[];
   /** The `[` and `]{...}` of every span, when dimming is on (empty otherwise). */
   markup: vscode.Range[];
-  /** How many ranges this drawing sent to an editor: those of the styles and blocks it changed. */
+  /** How many ranges of surfaces and markup this drawing sent to an editor: those of the styles and blocks it changed. */
   sent: number;
+  /** How many overview ruler marks (a range per run of lines holding a span of a colour) it sent. */
+  rulerMarksSent: number;
+  /** The lines, first and last, of the blocks whose surfaces and markup are drawn (those near what the editors show). */
+  drawnLines: { first: number; last: number }[];
 }
 
 /**
  * What a document's editors were last sent, and the edits since, which VS Code applied to it:
- * for each decoration key, the ranges `keyedRanges` gives for these spans, blocks and dimming.
+ * for each block, the ranges `blockRanges` gives for its spans (surfaces and markup if it is
+ * live), in this dimming and these styles.
  */
 interface Drawn {
   spans: DocumentSpans;
+  /** The blocks whose surfaces and markup were sent. */
+  live: ReadonlySet<number>;
   /** The first line of each block after the first, as drawn (see `blockStarts`). */
   blocks: readonly number[];
   /** How many spans each block holds. */
@@ -66,8 +84,8 @@ interface Drawn {
   changes: readonly (readonly vscode.TextDocumentContentChangeEvent[])[] | undefined;
 }
 
-/** A span type's colour and the keys of its styles, top level and nested. */
-type Styles = (type: string | undefined) => { color: string | undefined; top: string; nested: string };
+/** A span type's colour and the keys of its styles: top level, nested, and its overview ruler marks (none without a colour). */
+type Styles = (type: string | undefined) => { color: string | undefined; top: string; nested: string; ruler: string | undefined };
 
 export class Decorations implements vscode.Disposable {
   /**
@@ -89,6 +107,11 @@ export class Decorations implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       vscode.window.onDidChangeVisibleTextEditors(() => this.scheduleVisible()),
+      // Scrolled: the blocks coming into view are sent.
+      vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor }) => {
+        const drawn = this.drawn.get(textEditor.document.uri.toString());
+        if (drawn && !sameSet(liveBlocks(drawn.blocks, [textEditor], drawn.live), drawn.live)) this.schedule(textEditor.document, 0);
+      }),
       vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document)),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (isAnnotated(event.document)) {
@@ -173,98 +196,123 @@ export class Decorations implements vscode.Disposable {
     const editors = vscode.window.visibleTextEditors.filter((editor) => editor.document === document);
     // What every editor shows, moved by the edits since: only the decoration types that differ from it are sent.
     const shown = before && changes && editors.every((editor) => before.editors.has(editor)) ? { before, changes } : undefined;
-    const drawing = (shown && this.followEdit(shown.before, shown.changes, result, dimmed, styles)) ?? this.drawWhole(result, dimmed, styles, shown);
-    let sent = 0;
-    for (const editor of editors) {
-      for (const [key, ranges] of drawing.send) {
-        editor.setDecorations(this.types.get(key)!, ranges);
-        sent += ranges.length;
+    const plan = (shown && (this.unchanged(shown, result, dimmed, styles) ?? this.followEdit(shown, result, dimmed, styles))) ?? this.whole(shown, result);
+    const live = liveBlocks(plan.blocks, editors);
+    const send = new Map<string, vscode.Range[]>();
+    if (!plan.shown) {
+      // Every decoration type is sent: those this document does not use with an empty list.
+      const now = new Map<string, vscode.Range[]>();
+      for (let block = 0; block <= plan.blocks.length; block++) {
+        for (const [key, ranges] of this.blockRanges(spansInBlock(result.spans, plan.blocks, block), block, dimmed, styles, live.has(block), true)) now.set(key, ranges);
+      }
+      for (const key of this.types.keys()) send.set(key, now.get(key) ?? []);
+    } else {
+      const { before: was, changes: since } = plan.shown;
+      for (let block = 0; block <= plan.blocks.length; block++) {
+        const changed = plan.changed(block);
+        if (!changed && was.live.has(block) === live.has(block)) continue;
+        // The ruler marks of an unchanged block are what VS Code shows, moved: left out of both.
+        const old = this.blockRanges(spansInBlock(was.spans.spans, was.blocks, block), block, was.dimmed, was.styles, was.live.has(block), changed);
+        const now = this.blockRanges(spansInBlock(result.spans, plan.blocks, block), block, dimmed, styles, live.has(block), changed);
+        for (const key of new Set([...old.keys(), ...now.keys()])) {
+          const ranges = now.get(key) ?? [];
+          const moved = key.startsWith(RULER) ? endsMovedAlike : movedAlike;
+          if (!moved(old.get(key) ?? [], ranges, since)) send.set(key, ranges);
+        }
       }
     }
-    this.drawn.set(uri, { spans: result, blocks: drawing.blocks, sizes: drawing.sizes, dimmed, styles, editors: new Set(editors), changes: [] });
-    this.snapshots.set(uri, new DrawnSnapshot(result, dimmed, sent, (type) => styles(type).color));
+    const sent = { surfaces: 0, ruler: 0 };
+    for (const editor of editors) {
+      for (const [key, ranges] of send) {
+        editor.setDecorations(this.types.get(key)!, ranges);
+        if (key.startsWith(RULER)) sent.ruler += ranges.length;
+        else sent.surfaces += ranges.length;
+      }
+    }
+    this.drawn.set(uri, { spans: result, live, blocks: plan.blocks, sizes: plan.sizes, dimmed, styles, editors: new Set(editors), changes: [] });
+    const drawnLines = [...live].sort((x, y) => x - y).map((block) => ({ first: block === 0 ? 0 : plan.blocks[block - 1]!, last: block < plan.blocks.length ? plan.blocks[block]! - 1 : document.lineCount - 1 }));
+    this.snapshots.set(uri, new DrawnSnapshot(result, dimmed, sent.surfaces, sent.ruler, drawnLines, (type) => styles(type).color));
     this.changed.fire(document.uri);
   }
 
+  /** The same spans drawn again (the editors scrolled): the same blocks, none changed. */
+  private unchanged(shown: Shown, result: DocumentSpans, dimmed: boolean, styles: Styles): Plan | undefined {
+    const { before, changes } = shown;
+    if (result !== before.spans || changes.length > 0 || before.dimmed !== dimmed || before.styles !== styles) return undefined;
+    return { blocks: before.blocks, sizes: before.sizes, changed: () => false, shown };
+  }
+
   /**
-   * After one edit whose lines the span store parsed (`result.edit`), the drawing compares only
-   * the blocks these lines are in: every other span is one VS Code already shows, moved as the
-   * edit moved it. Undefined when that is not the case, or a block grew past four times its size.
+   * After one edit whose lines the span store parsed (`result.edit`), only the blocks these lines
+   * are in may differ from what VS Code shows: every other span is one drawn, moved as the edit
+   * moved it. Undefined when that is not the case, or a block grew past four times its size.
    */
-  private followEdit(before: Drawn, changes: NonNullable<Drawn['changes']>, result: DocumentSpans, dimmed: boolean, styles: Styles): Drawing | undefined {
+  private followEdit(shown: Shown, result: DocumentSpans, dimmed: boolean, styles: Styles): Plan | undefined {
+    const { before, changes } = shown;
     const edit = result.edit;
     if (!edit || changes.length !== 1 || edit.previous !== before.spans.spans || before.dimmed !== dimmed || before.styles !== styles) return undefined;
     const blocks = before.blocks.map((line) => movedLine(line, changes));
     const first = Math.min(blockOf(before.blocks, edit.firstLine), blockOf(blocks, edit.firstLine));
     const last = Math.max(blockOf(before.blocks, edit.firstLine + edit.linesBefore - 1), blockOf(blocks, edit.firstLine + edit.linesAfter - 1));
     const sizes = [...before.sizes];
-    const send = new Map<string, vscode.Range[]>();
     for (let block = first; block <= last; block++) {
-      const was = this.keyedRanges(spansInBlock(before.spans.spans, before.blocks, block), before.blocks, dimmed, styles);
-      const spans = spansInBlock(result.spans, blocks, block);
-      if ((sizes[block] = spans.length) > 4 * SPANS_PER_BLOCK) return undefined;
-      const now = this.keyedRanges(spans, blocks, dimmed, styles);
-      for (const key of new Set([...was.keys(), ...now.keys()])) {
-        const ranges = now.get(key) ?? [];
-        if (!movedAlike(was.get(key) ?? [], ranges, changes)) send.set(key, ranges);
-      }
+      if ((sizes[block] = spansInBlock(result.spans, blocks, block).length) > 4 * SPANS_PER_BLOCK) return undefined;
     }
-    return { blocks, sizes, send };
+    return { blocks, sizes, changed: (block) => block >= first && block <= last, shown };
   }
 
   /**
-   * The whole document's ranges, in the blocks last drawn when they are known and none has grown
-   * past four times its size, else in blocks made afresh. With `shown`, what VS Code shows, only
-   * the decoration types whose ranges differ from it are sent; without, every type (those this
-   * document no longer uses with an empty list).
+   * Any other drawing: every block compared with what VS Code shows, in the blocks last drawn
+   * when they are known and none has grown past four times its size; else in blocks made afresh,
+   * and everything sent.
    */
-  private drawWhole(result: DocumentSpans, dimmed: boolean, styles: Styles, shown: { before: Drawn; changes: NonNullable<Drawn['changes']> } | undefined): Drawing {
-    const changes = shown?.changes;
-    let blocks = shown && changes && shown.before.blocks.map((line) => movedLine(line, changes));
-    let sizes = blocks && blockSizes(result.spans, blocks);
-    if (!blocks || !sizes || Math.max(...sizes) > 4 * SPANS_PER_BLOCK) {
-      blocks = blockStarts(result.spans.map((span) => span.line), SPANS_PER_BLOCK);
-      sizes = blockSizes(result.spans, blocks);
-      shown = undefined; // in other blocks than those shown: everything is sent
+  private whole(shown: Shown | undefined, result: DocumentSpans): Plan {
+    if (shown) {
+      const blocks = shown.before.blocks.map((line) => movedLine(line, shown.changes));
+      const sizes = blockSizes(result.spans, blocks);
+      if (Math.max(...sizes) <= 4 * SPANS_PER_BLOCK) return { blocks, sizes, changed: () => true, shown };
     }
-    const now = this.keyedRanges(result.spans, blocks, dimmed, styles);
-    const was = shown && { ranges: this.keyedRanges(shown.before.spans.spans, shown.before.blocks, shown.before.dimmed, shown.before.styles), changes: shown.changes };
-    const send = new Map<string, vscode.Range[]>();
-    for (const key of this.types.keys()) {
-      const ranges = now.get(key) ?? [];
-      if (!was || !movedAlike(was.ranges.get(key) ?? [], ranges, was.changes)) send.set(key, ranges);
-    }
-    return { blocks, sizes, send };
+    const blocks = blockStarts(result.spans.map((span) => span.line), SPANS_PER_BLOCK);
+    return { blocks, sizes: blockSizes(result.spans, blocks), changed: () => true };
   }
 
-  /** The spans' ranges by decoration key: each surface under its style's key in its block, and with dimming its `[` and `]{...}` under the markup's. */
-  private keyedRanges(spans: readonly Span[], blocks: readonly number[], dimmed: boolean, styles: Styles): Map<string, vscode.Range[]> {
+  /**
+   * A block's ranges by decoration key: with `surfaces`, each surface under its style's key and,
+   * with dimming, its `[` and `]{...}` under the markup's; with `ruler`, a range for each run of
+   * lines holding a top-level span of a colour, under that colour's ruler key.
+   */
+  private blockRanges(spans: readonly Span[], block: number, dimmed: boolean, styles: Styles, surfaces: boolean, ruler: boolean): Map<string, vscode.Range[]> {
     const byKey = new Map<string, vscode.Range[]>();
-    const add = (key: string, range: vscode.Range): void => {
+    const keys = new Map<string, string>();
+    const add = (style: string, range: vscode.Range): void => {
+      let key = keys.get(style);
+      if (key === undefined) keys.set(style, (key = this.decorationType(style, block)));
       const ranges = byKey.get(key);
       if (ranges) ranges.push(range);
       else byKey.set(key, [range]);
     };
-    let block = 0;
-    let keyInBlock = new Map<string, string>();
+    const runs = new Map<string, { first: number; last: number }>();
+    // From the start of its first line to the start of its last: a keystroke inside moves neither end (see endsMovedAlike).
+    const addRun = (style: string, run: { first: number; last: number }): void => add(style, new vscode.Range(run.first, 0, run.last, 0));
     for (const span of spans) {
-      // Spans come in document order, so their blocks do too.
-      while (block < blocks.length && blocks[block]! <= span.line) {
-        block++;
-        keyInBlock = new Map();
-      }
       const style = styles(span.type);
-      const styleKey = span.depth > 0 ? style.nested : style.top;
-      let key = keyInBlock.get(styleKey);
-      if (key === undefined) keyInBlock.set(styleKey, (key = this.decorationType(styleKey, block)));
-      add(key, span.contentRange);
-      if (dimmed) {
-        let markup = keyInBlock.get(MARKUP);
-        if (markup === undefined) keyInBlock.set(MARKUP, (markup = this.decorationType(MARKUP, block)));
-        add(markup, span.openRange);
-        add(markup, span.closeRange);
+      if (surfaces) {
+        add(span.depth > 0 ? style.nested : style.top, span.contentRange);
+        if (dimmed) {
+          add(MARKUP, span.openRange);
+          add(MARKUP, span.closeRange);
+        }
+      }
+      if (ruler && span.depth === 0 && style.ruler !== undefined) {
+        const run = runs.get(style.ruler);
+        if (run && span.line <= run.last + 1) run.last = span.line;
+        else {
+          if (run) addRun(style.ruler, run);
+          runs.set(style.ruler, { first: span.line, last: span.line });
+        }
       }
     }
+    for (const [style, run] of runs) addRun(style, run);
     return byKey;
   }
 
@@ -276,7 +324,7 @@ export class Decorations implements vscode.Disposable {
       if (!style) {
         const info = type !== undefined ? types.find((t) => t.key === type) : undefined;
         const color = info ? solidColor(info.color, info.index) : undefined;
-        known.set(type, (style = { color, top: this.style(color, false), nested: this.style(color, true) }));
+        known.set(type, (style = { color, top: this.style(color, false), nested: this.style(color, true), ruler: color === undefined ? undefined : this.rulerStyle(color) }));
       }
       return style;
     };
@@ -301,13 +349,18 @@ export class Decorations implements vscode.Disposable {
       options = {
         backgroundColor: withAlpha(color, SURFACE_ALPHA),
         borderRadius: '2px',
-        overviewRulerColor: nested ? undefined : withAlpha(color, 0.8),
-        overviewRulerLane: vscode.OverviewRulerLane.Left,
         // The outer background still shows through; the underline marks the inner span's extent.
         ...(nested ? { borderStyle: 'none none solid none', borderWidth: '0 0 2px 0', borderColor: color } : {}),
       };
     }
     this.styles.set(key, { ...options, rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed });
+    return key;
+  }
+
+  /** The overview ruler marks of a colour: the ruler only, no look in the text. */
+  private rulerStyle(color: string): string {
+    const key = `${RULER}${color}`;
+    if (!this.styles.has(key)) this.styles.set(key, { overviewRulerColor: withAlpha(color, 0.8), overviewRulerLane: vscode.OverviewRulerLane.Left, isWholeLine: true, rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed });
     return key;
   }
 
@@ -318,11 +371,34 @@ export class Decorations implements vscode.Disposable {
   }
 }
 
-/** What a drawing sends (ranges by decoration key), and the blocks it leaves, with their sizes. */
-interface Drawing {
-  send: Map<string, vscode.Range[]>;
+/** What VS Code shows of a drawing, and the edits since. */
+interface Shown {
+  before: Drawn;
+  changes: NonNullable<Drawn['changes']>;
+}
+
+/** The blocks a drawing leaves, with their sizes; which of them may hold other spans than those shown (all without `shown`, which is then not compared with). */
+interface Plan {
   blocks: readonly number[];
   sizes: readonly number[];
+  changed: (block: number) => boolean;
+  shown?: Shown;
+}
+
+/** The blocks within VIEW_MARGIN_LINES of what the editors show, and those of `also`. */
+function liveBlocks(blocks: readonly number[], editors: readonly vscode.TextEditor[], also: Iterable<number> = []): Set<number> {
+  const live = new Set<number>(also);
+  for (const editor of editors) {
+    for (const range of editor.visibleRanges) {
+      const last = blockOf(blocks, range.end.line + VIEW_MARGIN_LINES);
+      for (let block = blockOf(blocks, Math.max(0, range.start.line - VIEW_MARGIN_LINES)); block <= last; block++) live.add(block);
+    }
+  }
+  return live;
+}
+
+function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
 }
 
 /** The block a line is in: how many blocks start at it or before (the first block has no start). */
@@ -360,6 +436,8 @@ class DrawnSnapshot implements DecorationSnapshot {
     private readonly result: DocumentSpans,
     readonly dimmed: boolean,
     readonly sent: number,
+    readonly rulerMarksSent: number,
+    readonly drawnLines: DecorationSnapshot['drawnLines'],
     private readonly colorOf: (type: string | undefined) => string | undefined,
   ) {}
 

@@ -109,7 +109,7 @@ describe('Annotator: decorations', () => {
     assert.equal((await decorated(document)).surfaces.length, count);
   });
 
-  it('sends a long document in blocks: a letter in a label sends one block again, other edits none', async () => {
+  it('sends a long document in blocks, those in view: a letter in a label sends one block again, other edits none', async () => {
     // The seed document's body 40 times over: some 3,500 spans, in blocks of about 1,000.
     const seed = (await vscode.workspace.openTextDocument(seedDocument())).getText();
     const body = seed.slice(seed.indexOf('\n---\n', 4) + 5);
@@ -122,16 +122,22 @@ describe('Annotator: decorations', () => {
       const first = await decorated(document);
       const spans = first.surfaces.length;
       assert.ok(spans > 3000, `${spans} spans`);
-      assert.equal(first.sent, 3 * spans, 'a first drawing sends every surface, `[` and `]{...}`');
+      const a = await api();
+      const drawnAt = (line: number): boolean => (a.decorations(document.uri)?.drawnLines ?? []).some((l) => l.first <= line && line <= l.last);
+      assert.ok(drawnAt(0) && !drawnAt(document.lineCount - 1), `the blocks at the top are drawn, not the last: ${JSON.stringify(first.drawnLines)}`);
+      assert.ok(first.sent > 0 && first.sent < 3 * spans, `a first drawing sends the surfaces, \`[\` and \`]{...}\` of the blocks in view: ${first.sent} ranges of ${3 * spans}`);
+      assert.ok(first.rulerMarksSent > 0, 'and the overview ruler marks of every block');
 
-      // In the middle of the document: the span's colour changes in one block of its old and new style.
+      // In the middle of the document, brought into view: its block is drawn.
       const at = positionOf(document, ']{PER', 5, 60);
+      editor.revealRange(new vscode.Range(at.line, 0, at.line, 0), vscode.TextEditorRevealType.InCenter);
+      await waitFor(`the block of line ${at.line} drawn`, () => drawnAt(at.line), 5_000);
+      // The span's colour changes in one block of its old and new style.
       await editor.edit((b) => b.insert(at, 'X'));
       const label = await decorated(document);
       const recoloured = label.surfaces.find((s) => s.type === 'PERX');
       assert.ok(recoloured && recoloured.color === undefined, 'the span of the unknown type PERX');
       assert.ok(label.sent > 0 && label.sent < spans, `a letter in a label sent ${label.sent} ranges of ${3 * spans}`);
-      editor.revealRange(new vscode.Range(at.line, 0, at.line, 0), vscode.TextEditorRevealType.InCenter);
       await cleanScreenshot('decorations-blocks');
 
       // VS Code moves what it shows with the text: these send nothing.

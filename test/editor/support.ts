@@ -11,7 +11,7 @@ import { LANGUAGE_ID, activeExtension, screenshot, waitFor } from './harness';
 /** The part of client/src/extension.ts's CorpusAnnotatorApi the tests use (no import across projects). */
 export interface Api {
   decorations(uri: vscode.Uri):
-    | { version: number; dimmed: boolean; surfaces: { type: string | undefined; depth: number; range: vscode.Range; color: string | undefined }[]; markup: vscode.Range[]; sent: number }
+    | { version: number; dimmed: boolean; surfaces: { type: string | undefined; depth: number; range: vscode.Range; color: string | undefined }[]; markup: vscode.Range[]; sent: number; rulerMarksSent: number; drawnLines: { first: number; last: number }[] }
     | undefined;
   entities: { provider: vscode.TreeDataProvider<unknown> & { refresh(): void; onDidChangeTreeData: vscode.Event<unknown> }; view: vscode.TreeView<unknown> };
   statusBar: vscode.StatusBarItem;
