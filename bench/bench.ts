@@ -470,6 +470,14 @@ function editorRows(source: Source, folder: string, tmp: string): void {
       `median ${ms(median(drawn))}; medians: ${where}; a round trip to the workbench just before an edit ${m((e) => e.workbenchBeforeMs)}${kind === 'line' && symbols ? ` (over all the edits the workbench asked for document symbols ${symbols.count} times, ${ms(symbols.medianMs)} each)` : ''}`,
     );
   }
+  // The surfaces and markup of the blocks near the view only are drawn: a jump waits for its block.
+  const jumps = figures.jumpsMs;
+  if (jumps.length > 0) {
+    const p95 = percentile(jumps, 95);
+    record(source, 'editorJumpDrawnP50Ms', median(jumps));
+    record(source, 'editorJumpDrawnP95Ms', p95);
+    row(source, '5', `a line far away revealed → its block drawn in VS Code, p95 of ${jumps.length}`, '< 100 ms', ms(p95), p95 < 100, '', `median ${ms(median(jumps))}; only the blocks within 100 lines of the view have their surfaces and markup drawn`);
+  }
 }
 
 function profileArgs(name: string): string[] {

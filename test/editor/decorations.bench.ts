@@ -18,6 +18,9 @@
  * The client parses the lines an edit touched itself (SpanStore.followEdit): none of these asks
  * the server for spans (how many did is recorded).
  *
+ * The client sends the surfaces and markup of the blocks near what the editor shows only, so it
+ * also times jumps: a line far from the view revealed, up to the drawing whose blocks hold it.
+ *
  * Beside that total it notes where the time went: the edit reaching the extension host, the wait
  * until the spans request (the client's debounce), the request's round trip, what follows the
  * response (decoding, setDecorations), and a round trip to the workbench after the event (the
@@ -39,6 +42,8 @@ const EDITS = 30;
 const PAUSE_MS = 300;
 const LETTER = 'ب';
 const SPANS_METHOD = 'corpusAnnotator/spans';
+/** Lines jumped to, spread over the document. */
+const JUMPS = 20;
 
 /** Round trips to the workbench until three in a row take under 20 ms (15 s at most); how long that took. */
 async function settle(): Promise<number> {
@@ -89,6 +94,8 @@ export interface EditorBenchFigures {
   /** From showTextDocument to onDidDecorate for the document's version. */
   firstDecorationsMs: number;
   edits: EditTiming[];
+  /** From revealRange of a line far from the view to the drawing of its block, in ms. */
+  jumpsMs: number[];
   /** The client's other requests during the edits: how many, and their median round trip. */
   otherRequests: Record<string, { count: number; medianMs: number }>;
 }
@@ -131,6 +138,11 @@ class Draws implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
   }
+}
+
+/** Lines to jump to: `count` of them, spread over the document, each far from the one before. */
+function jumpLines(lineCount: number, count: number): number[] {
+  return Array.from({ length: count }, (_, k) => Math.floor((((k * 7) % count) + 0.5) * (lineCount / count)));
 }
 
 /** `count` of the items, spread evenly. */
@@ -274,6 +286,18 @@ describe('Bench: decorations of the 1 MB document', function () {
       }
       assert.equal(document.getText(), initial, 'every letter typed was deleted again');
 
+      // Jumps: the block of a line far away is drawn when it comes into view.
+      const jumpsMs: number[] = [];
+      const drawnAt = (line: number): boolean => (a.decorations(uri)?.drawnLines ?? []).some((l) => l.first <= line && line <= l.last);
+      for (const line of jumpLines(document.lineCount, JUMPS)) {
+        await sleep(PAUSE_MS);
+        if (drawnAt(line)) continue; // near the last jump's: nothing to time
+        const start = performance.now();
+        editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
+        await waitFor(`line ${line} drawn`, () => drawnAt(line), 10_000, 1);
+        jumpsMs.push(round(performance.now() - start));
+      }
+
       const byMethod = new Map<string, number[]>();
       for (const o of others.filter((r) => r.start >= loopStart)) byMethod.set(o.method, [...(byMethod.get(o.method) ?? []), o.end - o.start]);
       const otherRequests = Object.fromEntries([...byMethod].map(([method, times]) => [method, { count: times.length, medianMs: round(percentile(times, 50)) }]));
@@ -282,6 +306,7 @@ describe('Bench: decorations of the 1 MB document', function () {
         pauseMs: PAUSE_MS,
         firstDecorationsMs: round(firstDecorationsMs),
         edits,
+        jumpsMs,
         otherRequests,
       };
       fs.writeFileSync(output, JSON.stringify(figures, null, 2) + '\n');
@@ -294,6 +319,7 @@ describe('Bench: decorations of the 1 MB document', function () {
         log(`${kind} edit -> decorations drawn, median / p95 of ${of.length} (ms): ${stat('total', (e) => e.drawnMs)}`);
         log(`  ${stat('workbench round trip before the edit', (e) => e.workbenchBeforeMs)}; ${stat('edit in the host', (e) => e.editMs)}; ${stat('request sent', (e) => e.requestSentMs)}; ${stat('request', (e) => e.requestMs)}; ${stat('after the response', (e) => e.afterResponseMs)}; ${stat('applied in the workbench', (e) => e.workbenchMs)}`);
       }
+      log(`jump to a line far away -> its block drawn, median / p95 of ${jumpsMs.length} (ms): ${round(percentile(jumpsMs, 50))} / ${round(percentile(jumpsMs, 95))}`);
       log(`  other requests meanwhile: ${Object.entries(otherRequests).map(([m, o]) => `${m} x${o.count} (median ${o.medianMs} ms)`).join(', ') || 'none'}`);
     } finally {
       draws.dispose();
