@@ -22,7 +22,7 @@ import { solidColor, withAlpha } from './colors';
 import { blockStarts, endsMovedAlike, movedAlike, movedLine } from './decorationMoves';
 import type { TypeInfo } from '../../server/src/protocol';
 import { firstIndexNotBefore } from '../../server/src/core/text';
-import { type DocumentSpans, type Span, type SpanStore, isAnnotated } from './spans';
+import { type DocumentSpans, type Span, type SpanStore, firstSpanOnLine, isAnnotated } from './spans';
 
 /** A keystroke's burst of changes costs one request. */
 const DEBOUNCE_MS = 50;
@@ -73,8 +73,6 @@ interface Drawn {
   live: ReadonlySet<number>;
   /** The first line of each block after the first, as drawn (see `blockStarts`). */
   blocks: readonly number[];
-  /** How many spans each block holds. */
-  sizes: readonly number[];
   dimmed: boolean;
   /** A span's style by its type, for these spans' types. */
   styles: Styles;
@@ -229,7 +227,7 @@ export class Decorations implements vscode.Disposable {
         else sent.surfaces += ranges.length;
       }
     }
-    this.drawn.set(uri, { spans: result, live, blocks: plan.blocks, sizes: plan.sizes, dimmed, styles, editors: new Set(editors), changes: [] });
+    this.drawn.set(uri, { spans: result, live, blocks: plan.blocks, dimmed, styles, editors: new Set(editors), changes: [] });
     const drawnLines = [...live].sort((x, y) => x - y).map((block) => ({ first: block === 0 ? 0 : plan.blocks[block - 1]!, last: block < plan.blocks.length ? plan.blocks[block]! - 1 : document.lineCount - 1 }));
     this.snapshots.set(uri, new DrawnSnapshot(result, dimmed, sent.surfaces, sent.ruler, drawnLines, (type) => styles(type).color));
     this.changed.fire(document.uri);
@@ -239,7 +237,7 @@ export class Decorations implements vscode.Disposable {
   private unchanged(shown: Shown, result: DocumentSpans, dimmed: boolean, styles: Styles): Plan | undefined {
     const { before, changes } = shown;
     if (result !== before.spans || changes.length > 0 || before.dimmed !== dimmed || before.styles !== styles) return undefined;
-    return { blocks: before.blocks, sizes: before.sizes, changed: () => false, shown };
+    return { blocks: before.blocks, changed: () => false, shown };
   }
 
   /**
@@ -254,11 +252,9 @@ export class Decorations implements vscode.Disposable {
     const blocks = before.blocks.map((line) => movedLine(line, changes));
     const first = Math.min(blockOf(before.blocks, edit.firstLine), blockOf(blocks, edit.firstLine));
     const last = Math.max(blockOf(before.blocks, edit.firstLine + edit.linesBefore - 1), blockOf(blocks, edit.firstLine + edit.linesAfter - 1));
-    const sizes = [...before.sizes];
-    for (let block = first; block <= last; block++) {
-      if ((sizes[block] = spansInBlock(result.spans, blocks, block).length) > 4 * SPANS_PER_BLOCK) return undefined;
-    }
-    return { blocks, sizes, changed: (block) => block >= first && block <= last, shown };
+    // The other blocks hold the spans they held.
+    for (let block = first; block <= last; block++) if (spansInBlock(result.spans, blocks, block).length > 4 * SPANS_PER_BLOCK) return undefined;
+    return { blocks, changed: (block) => block >= first && block <= last, shown };
   }
 
   /**
@@ -269,11 +265,9 @@ export class Decorations implements vscode.Disposable {
   private whole(shown: Shown | undefined, result: DocumentSpans): Plan {
     if (shown) {
       const blocks = shown.before.blocks.map((line) => movedLine(line, shown.changes));
-      const sizes = blockSizes(result.spans, blocks);
-      if (Math.max(...sizes) <= 4 * SPANS_PER_BLOCK) return { blocks, sizes, changed: () => true, shown };
+      if (Math.max(...blockSizes(result.spans, blocks)) <= 4 * SPANS_PER_BLOCK) return { blocks, changed: () => true, shown };
     }
-    const blocks = blockStarts(result.spans.map((span) => span.line), SPANS_PER_BLOCK);
-    return { blocks, sizes: blockSizes(result.spans, blocks), changed: () => true };
+    return { blocks: blockStarts(result.spans.map((span) => span.line), SPANS_PER_BLOCK), changed: () => true };
   }
 
   /**
@@ -377,10 +371,9 @@ interface Shown {
   changes: NonNullable<Drawn['changes']>;
 }
 
-/** The blocks a drawing leaves, with their sizes; which of them may hold other spans than those shown (all without `shown`, which is then not compared with). */
+/** The blocks a drawing leaves; which of them may hold other spans than those shown (all without `shown`, which is then not compared with). */
 interface Plan {
   blocks: readonly number[];
-  sizes: readonly number[];
   changed: (block: number) => boolean;
   shown?: Shown;
 }
@@ -408,8 +401,8 @@ function blockOf(blocks: readonly number[], line: number): number {
 
 /** The spans of a block, in order. */
 function spansInBlock(spans: readonly Span[], blocks: readonly number[], block: number): readonly Span[] {
-  const from = block === 0 ? 0 : firstIndexNotBefore(spans.length, (i) => spans[i]!.line < blocks[block - 1]!);
-  const to = block === blocks.length ? spans.length : firstIndexNotBefore(spans.length, (i) => spans[i]!.line < blocks[block]!);
+  const from = block === 0 ? 0 : firstSpanOnLine(spans, blocks[block - 1]!);
+  const to = block === blocks.length ? spans.length : firstSpanOnLine(spans, blocks[block]!);
   return spans.slice(from, Math.max(from, to));
 }
 

@@ -183,13 +183,13 @@ export class SpanStore {
     };
     const { start, end } = change.range;
     const edited = editedLines(before.lines, before.body, { startLine: start.line, startCharacter: start.character, endLine: end.line, endCharacter: end.character, text: change.text }, typeOfId);
-    const { firstLine, linesBefore } = edited ?? { firstLine: 0, linesBefore: 0 };
-    const linesAfter = edited?.lines.length ?? 0;
     // The lines as VS Code now has them, or nothing is known: then the server's spans, and a fresh copy of the lines, are fetched.
-    if (!edited || document.lineCount !== before.lines.length - linesBefore + linesAfter || edited.lines.some((line, i) => document.lineAt(firstLine + i).text !== line)) {
+    if (!edited || document.lineCount !== before.lines.length - edited.linesBefore + edited.lines.length || edited.lines.some((line, i) => document.lineAt(edited.firstLine + i).text !== line)) {
       this.lines.delete(uri);
       return false;
     }
+    const { firstLine, linesBefore } = edited;
+    const linesAfter = edited.lines.length;
     before.lines.splice(firstLine, linesBefore, ...edited.lines);
     before.version = document.version;
     const first = firstSpanOnLine(known.spans, firstLine);
@@ -221,7 +221,7 @@ export class SpanStore {
 const toSpan: MakeSpan<Span> = (line, start, close, end, depth, type, id) => new Span(line, start, close, end, depth, type, id);
 
 /** Index of the first span on `line` or after it. */
-function firstSpanOnLine(spans: readonly Span[], line: number): number {
+export function firstSpanOnLine(spans: readonly Span[], line: number): number {
   return firstIndexNotBefore(spans.length, (i) => spans[i]!.line < line);
 }
 
