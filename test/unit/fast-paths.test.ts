@@ -7,10 +7,10 @@
 
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { KeyTokenRoom, type KeyTokens, keyInitial, matchingKey, matchingKeyTokens } from '../../server/src/core/arabic';
+import { KeyTokenRoom, type KeyTokens, keyInitial, matchingKey, matchingKeyTokens, stringHash, unitsHash } from '../../server/src/core/arabic';
 import { EDGE, EDGE_RE, SPACE, SPACE_RE, WORD, WORD_RE, bmpClasses, hasClass } from '../../server/src/core/charClass';
 import { type CorpusConfig, effectiveType, loadConfig } from '../../server/src/core/config';
-import { CorpusIndex, FirstTokenTable, type KnownSurface, TOKEN, signatureOf, tokenSignature } from '../../server/src/core/corpusIndex';
+import { CorpusIndex, FirstToken, FirstTokenTable, type KnownSurface, SurfacesStarting, TOKEN, signatureOf, tokenSignature } from '../../server/src/core/corpusIndex';
 import { diagnoseDocument } from '../../server/src/core/diagnostics';
 import { MissedMentionCache, type Occurrence, type SurfaceSource, findMissedMentions } from '../../server/src/core/missedMentions';
 import type { ParsedDocument } from '../../server/src/core/model';
@@ -77,10 +77,13 @@ function regexTokens(text: string): [number, number][] {
   return [...text.matchAll(TOKEN)].map((m) => [m.index!, m.index! + m[0].length]);
 }
 
-/** The tokens of a text's matching key, as matchingKeyTokens finds them and as the TOKEN regex does. */
-function keyTokens(text: string): { found: [number, number][]; expected: [number, number][] } {
-  const { key, count, starts, ends } = matchingKeyTokens(text);
-  return { found: Array.from({ length: count }, (_, i) => [starts[i]!, ends[i]!]), expected: regexTokens(key) };
+/** The tokens of a text's matching key, as matchingKeyTokens finds them and as the TOKEN regex does; each token with its hash. */
+function keyTokens(text: string): { found: [number, number, number][]; expected: [number, number, number][] } {
+  const { key, count, starts, ends, hashes } = matchingKeyTokens(text);
+  return {
+    found: Array.from({ length: count }, (_, i) => [starts[i]!, ends[i]!, hashes[i]!]),
+    expected: regexTokens(key).map(([start, end]) => [start, end, stringHash(key.slice(start, end))]),
+  };
 }
 
 function assertKeyTokens(text: string): void {
@@ -165,8 +168,8 @@ describe('fast paths: tokens of a matching key', () => {
       return Array.from({ length: text.length + 1 }, (_, i) => i).filter((i) => !inside.has(i));
     };
     const room = new KeyTokenRoom();
-    const tokensOf = (t: KeyTokens, base: number): [number, number, string][] =>
-      Array.from({ length: t.count }, (_, i) => [base + t.offsets[t.starts[i]!]!, base + t.offsets[t.ends[i]! - 1]! + 1, String.fromCharCode(...t.units.subarray(t.starts[i]!, t.ends[i]!))]);
+    const tokensOf = (t: KeyTokens, base: number): [number, number, string, number][] =>
+      Array.from({ length: t.count }, (_, i) => [base + t.offsets[t.starts[i]!]!, base + t.offsets[t.ends[i]! - 1]! + 1, String.fromCharCode(...t.units.subarray(t.starts[i]!, t.ends[i]!)), t.hashes[i]!]);
     const caseArb = textArb.chain((text) => {
       const at = cuttable(text);
       return fc.tuple(fc.constant(text), fc.uniqueArray(fc.constantFrom(...at), { maxLength: 12 }));
@@ -179,7 +182,7 @@ describe('fast paths: tokens of a matching key', () => {
         const to = cuts.length >= 1 ? cuts.pop()! : text.length;
         const skipped = { starts: cuts.filter((_, i) => i % 2 === 0 && i + 1 < cuts.length), ends: cuts.filter((_, i) => i % 2 === 1) };
         const found = tokensOf(matchingKeyTokens(text, room, from, to, skipped), 0);
-        const overlaps = ([start, end]: [number, number, string]): boolean => skipped.starts.some((s, i) => s < end && start < skipped.ends[i]!);
+        const overlaps = ([start, end]: [number, number, string, number]): boolean => skipped.starts.some((s, i) => s < end && start < skipped.ends[i]!);
         const expected = tokensOf(matchingKeyTokens(text.slice(from, to)), from).filter((token) => !overlaps(token));
         assert.deepEqual(found, expected, JSON.stringify({ text, from, to, skipped }));
       }),
@@ -216,18 +219,42 @@ describe('fast paths: tokens of a matching key', () => {
   it('a first-token table finds every token it holds by its signature', () => {
     fc.assert(
       fc.property(fc.array(textArb.filter((t) => t.length > 0), { minLength: 1, maxLength: 20 }), (tokens) => {
-        const table = new FirstTokenTable(tokens);
+        const table = new FirstTokenTable(tokens.map((t) => new FirstToken(t)));
         for (const t of tokens) {
           assert.ok(table.has(t));
-          assert.ok(table.withSignature(signatureOf(t))!.includes(t));
+          assert.ok(table.withSignature(signatureOf(t))!.some((first) => first.token === t));
           // Read from inside a longer text, and with its first unit given apart (the restored alef).
           const text = `x${t}y`;
           const units = new Uint16Array(text.length).map((_, i) => text.charCodeAt(i));
           assert.equal(signatureOf(t), tokenSignature(units, 1, t.length + 1));
           assert.equal(signatureOf(t), tokenSignature(units.subarray(1), 1, t.length, t.charCodeAt(0)));
+          assert.equal(stringHash(t), unitsHash(units, 1, t.length + 1));
         }
       }),
       { seed: SEED, numRuns: 200 },
+    );
+  });
+  it('the surfaces before a next token keep every one that can match there, in order', () => {
+    const words = ['علي', 'بن', 'ابي', 'طالب', 'حسن', 'ب', 'ن'];
+    const surfaceArb = fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 4 }).map((tokens): KnownSurface => ({ key: tokens.join(' '), tokens, count: 1 }));
+    fc.assert(
+      fc.property(fc.uniqueArray(surfaceArb, { maxLength: 12, selector: (s) => s.key }), (surfaces) => {
+        const all = [...surfaces].sort((a, b) => b.tokens.length - a.tokens.length);
+        const starting = new SurfacesStarting(all);
+        for (const next of [...words, undefined]) {
+          const kept = starting.before(next === undefined ? undefined : stringHash(next));
+          // In the order of all: a subsequence of it.
+          let at = 0;
+          for (const surface of kept) {
+            while (at < all.length && all[at] !== surface) at++;
+            assert.ok(at++ < all.length, `${surface.key} out of order before ${next}`);
+          }
+          for (const surface of all) {
+            if (surface.tokens.length < 2 || surface.tokens[1] === next) assert.ok(kept.includes(surface), `${surface.key} missing before ${next}`);
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 300 },
     );
   });
 });

@@ -61,6 +61,8 @@ export class KeyTokens {
   constructor(
     /** The key's code units. */
     readonly units: Uint16Array,
+    /** For each token, the `unitsHash` of its units. */
+    readonly hashes: Int32Array,
     /** For each key unit, the offset in the text it came from; one final entry: where the reading ended (the text's length, unless told otherwise). */
     readonly offsets: Int32Array,
     /** How many tokens the key has: token `i` is `units[starts[i], ends[i])`. */
@@ -83,9 +85,33 @@ export class KeyTokens {
  */
 export class KeyTokenRoom {
   units = new Uint16Array(0);
+  hashes = new Int32Array(0);
   offsets = new Int32Array(0);
   starts = new Int32Array(0);
   ends = new Int32Array(0);
+}
+
+/**
+ * The multiplier of `unitsHash` (odd, so the powers of it have inverses: a hash of a word's
+ * suffix is the word's hash less its prefix's times a power, with no unit read again).
+ */
+export const UNIT_HASH_BASE = 0x01000193;
+
+/**
+ * A polynomial hash of `units[start, end)`, read left to right (Horner's rule, modulo 2^32),
+ * after `lead` when one is given. `matchingKeyTokens` gives it for each token it makes.
+ */
+export function unitsHash(units: Uint16Array, start: number, end: number, lead = -1): number {
+  let h = lead >= 0 ? lead : 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, UNIT_HASH_BASE) + units[i]!) | 0;
+  return h;
+}
+
+/** `unitsHash` of a string's code units. */
+export function stringHash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, UNIT_HASH_BASE) + text.charCodeAt(i)) | 0;
+  return h;
 }
 
 /** Stretches of a text for `matchingKeyTokens` to pass over: `starts[i]` to `ends[i]`, sorted and disjoint. */
@@ -112,8 +138,9 @@ export function matchingKeyTokens(text: string, room = new KeyTokenRoom(), from 
     room.units = new Uint16Array(size);
     room.starts = new Int32Array(size);
     room.ends = new Int32Array(size);
+    room.hashes = new Int32Array(size);
   }
-  const { offsets, units, starts, ends } = room;
+  const { offsets, units, starts, ends, hashes } = room;
   let count = 0;
   let n = 0;
   let surrogates = false;
@@ -131,6 +158,7 @@ export function matchingKeyTokens(text: string, room = new KeyTokenRoom(), from 
     if (cut && count > first) {
       starts.copyWithin(first, first + 1, count);
       ends.copyWithin(first, first + 1, count);
+      hashes.copyWithin(first, first + 1, count);
       count--;
     }
     if (r === lastSkipped) break;
@@ -143,7 +171,7 @@ export function matchingKeyTokens(text: string, room = new KeyTokenRoom(), from 
     r++;
   }
   offsets[n] = to;
-  return new KeyTokens(units.subarray(0, n), offsets.subarray(0, n + 1), count, starts, ends, surrogates);
+  return new KeyTokens(units.subarray(0, n), hashes, offsets.subarray(0, n + 1), count, starts, ends, surrogates);
 }
 
 // What keyStretch leaves besides the token count: the key's length, whether a surrogate was met,
@@ -158,7 +186,7 @@ let stretchEnd = 0;
  * character.
  */
 function keyStretch(text: string, from: number, limit: number, table: Uint32Array, room: KeyTokenRoom, unitsBefore: number, tokensBefore: number): number {
-  const { offsets, units, starts, ends } = room;
+  const { offsets, units, starts, ends, hashes } = room;
   let surrogates = false;
   // Told small integers (| 0), V8 keeps the counters in registers as such: taken as they come,
   // they may be any number, and the loop took half as long again.
@@ -180,6 +208,8 @@ function keyStretch(text: string, from: number, limit: number, table: Uint32Arra
         i++;
         if (((entry >>> 16) & IS_SPACE) === 0) {
           starts[count] = n - 1;
+          // The hash of one unit is the unit.
+          hashes[count] = entry & 0xffff;
           ends[count++] = n;
         }
         continue;
@@ -198,17 +228,22 @@ function keyStretch(text: string, from: number, limit: number, table: Uint32Arra
           units[n++] = text.charCodeAt(second);
         }
         i = second >= 0 ? second + 1 : i + 1;
-        if ((cls & IS_SPACE) === 0) ends[count++] = n;
+        if ((cls & IS_SPACE) === 0) {
+          hashes[count] = unitsHash(units, starts[count]!, n);
+          ends[count++] = n;
+        }
         continue;
       }
     }
-    // A word: its units up to the first that is no word's.
+    // A word: its units up to the first that is no word's, hashed as they are read.
     starts[count] = n;
+    let hash = 0;
     for (;;) {
       if (entry < DROPPED) {
         if (((entry >>> 16) & IS_WORD) === 0) break;
         offsets[n] = i;
         units[n++] = entry & 0xffff;
+        hash = (Math.imul(hash, UNIT_HASH_BASE) + (entry & 0xffff)) | 0;
         i++;
       } else if (entry === DROPPED) i++;
       else {
@@ -220,11 +255,13 @@ function keyStretch(text: string, from: number, limit: number, table: Uint32Arra
         units[n++] = text.charCodeAt(i);
         offsets[n] = second;
         units[n++] = text.charCodeAt(second);
+        hash = (Math.imul(Math.imul(hash, UNIT_HASH_BASE) + text.charCodeAt(i), UNIT_HASH_BASE) + text.charCodeAt(second)) | 0;
         i = second + 1;
       }
       if (i >= end) break;
       entry = table[text.charCodeAt(i)]!;
     }
+    hashes[count] = hash;
     ends[count++] = n;
   }
   stretchUnits = n;

@@ -6,7 +6,7 @@
  * kept incrementally for the questions the diagnostics ask on every span.
  */
 
-import { matchingKey } from './arabic';
+import { matchingKey, stringHash, unitsHash } from './arabic';
 import { type CorpusConfig, effectiveType } from './config';
 import type { ParsedDocument, Span } from './model';
 import { parse } from './parser';
@@ -124,63 +124,105 @@ const SIGNATURE_BITS = 20;
 
 /**
  * A hash of a token's code units, `units[start, end)`, after `lead` when one is given (a unit the
- * token starts with that is not in `units`). Equal tokens have equal signatures, so a table of
- * the signatures of known first tokens answers "no surface starts with this" without making the
- * token's string (see `FirstTokenTable`). Every unit counts: a hash of a few of them (length,
- * first, second and last units) let one word in two through on NewsFANE, where so many words
- * are ال and three letters.
+ * token starts with that is not in `units`): `unitsHash`, its bits spread and SIGNATURE_BITS of
+ * them kept. Equal tokens have equal signatures, so a table of the signatures of known first
+ * tokens answers "no surface starts with this" without making the token's string (see
+ * `FirstTokenTable`). Every unit counts: a hash of a few of them (length, first, second and last
+ * units) let one word in two through on NewsFANE, where so many words are ال and three letters.
  */
 export function tokenSignature(units: Uint16Array, start: number, end: number, lead = -1): number {
-  let h = lead >= 0 ? mixed(FNV_OFFSET, lead) : FNV_OFFSET;
-  for (let i = start; i < end; i++) h = mixed(h, units[i]!);
-  return finished(h);
+  return signatureOfHash(unitsHash(units, start, end, lead));
 }
 
 /** The signature of a whole string (see `tokenSignature`). */
 export function signatureOf(token: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < token.length; i++) h = mixed(h, token.charCodeAt(i));
-  return finished(h);
+  return signatureOfHash(stringHash(token));
 }
 
-// FNV-1a over code units, then a finalizer that spreads the bits kept.
-const FNV_OFFSET = 0x811c9dc5;
-const mixed = (h: number, unit: number): number => Math.imul(h ^ unit, 0x01000193);
-function finished(h: number): number {
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return (h ^ (h >>> 12)) & ((1 << SIGNATURE_BITS) - 1);
+/**
+ * The signature of a token from its `unitsHash`. A polynomial hash's low bits depend on the
+ * units' low bits alone: the high ones are mixed in before the low ones are kept (MurmurHash3's
+ * finalizer).
+ */
+export function signatureOfHash(hash: number): number {
+  let h = hash ^ (hash >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & ((1 << SIGNATURE_BITS) - 1);
+}
+
+/**
+ * The known surfaces that start with one first token, longest (in tokens) first, and the same
+ * grouped by their second token's `unitsHash`: a first token as common as علي starts a dozen
+ * surfaces or more, and the missed-mention search would compare the next word with each.
+ */
+export class SurfacesStarting {
+  private readonly singles: readonly KnownSurface[];
+  /** By the hash of their second token, each group followed by the singles; none for a few surfaces. */
+  private readonly byNext: Map<number, readonly KnownSurface[]> | undefined;
+
+  constructor(readonly all: readonly KnownSurface[]) {
+    this.singles = all.filter((surface) => surface.tokens.length < 2);
+    if (all.length - this.singles.length <= 2) return;
+    const groups = new Map<number, KnownSurface[]>();
+    for (const surface of all) {
+      if (surface.tokens.length < 2) continue;
+      const next = stringHash(surface.tokens[1]!);
+      const group = groups.get(next);
+      if (group) group.push(surface);
+      else groups.set(next, [surface]);
+    }
+    for (const group of groups.values()) group.push(...this.singles);
+    this.byNext = groups;
+  }
+
+  /**
+   * Those that may start before a token whose `unitsHash` is `next` (undefined: no token
+   * follows), longest first: the others' second tokens are not that one.
+   */
+  before(next: number | undefined): readonly KnownSurface[] {
+    if (this.byNext === undefined) return this.all;
+    return next === undefined ? this.singles : (this.byNext.get(next) ?? this.singles);
+  }
+}
+
+/** A first token of known surfaces as the first-token table lists it, with its surfaces once worked out. */
+export class FirstToken {
+  /** Its surfaces (null: none is known now); undefined until worked out, and again after one of them changed. */
+  surfaces: SurfacesStarting | null | undefined = undefined;
+  constructor(readonly token: string) {}
 }
 
 /**
  * First tokens of surfaces by signature (see `tokenSignature`). A bit per signature says "none"
- * for most words of a document without a lookup, and a word whose bit is set finds the tokens
- * to compare it with, its own string never made.
+ * for most words of a document without a lookup, and a word whose bit is set finds the first
+ * tokens to compare it with, and through them their surfaces, its own string never made.
  */
 export class FirstTokenTable {
   private readonly bits = new Uint32Array(1 << (SIGNATURE_BITS - 5));
-  private readonly bySignature = new Map<number, string[]>();
+  private readonly bySignature = new Map<number, FirstToken[]>();
 
-  constructor(tokens: Iterable<string> = []) {
-    for (const token of tokens) this.add(token);
+  constructor(firstTokens: Iterable<FirstToken> = []) {
+    for (const first of firstTokens) this.add(first);
   }
 
-  add(token: string): void {
-    const signature = signatureOf(token);
-    const tokens = this.bySignature.get(signature);
-    if (tokens === undefined) {
-      this.bySignature.set(signature, [token]);
+  add(first: FirstToken): void {
+    const signature = signatureOf(first.token);
+    const listed = this.bySignature.get(signature);
+    if (listed === undefined) {
+      this.bySignature.set(signature, [first]);
       this.bits[signature >>> 5] = this.bits[signature >>> 5]! | (1 << (signature & 31));
-    } else if (!tokens.includes(token)) tokens.push(token);
+    } else if (!listed.includes(first)) listed.push(first);
   }
 
-  /** The tokens with this signature, or undefined when none has it. */
-  withSignature(signature: number): readonly string[] | undefined {
+  /** The first tokens with this signature, or undefined when none has it. */
+  withSignature(signature: number): readonly FirstToken[] | undefined {
     return (this.bits[signature >>> 5]! & (1 << (signature & 31))) === 0 ? undefined : this.bySignature.get(signature);
   }
 
   has(token: string): boolean {
-    return this.withSignature(signatureOf(token))?.includes(token) ?? false;
+    return this.withSignature(signatureOf(token))?.some((first) => first.token === token) ?? false;
   }
 }
 
@@ -404,10 +446,11 @@ export class CorpusIndex {
   /** First tokens gone from `annotatedByFirst` since `firstTokenTable` was made. */
   private firstTokensGone = 0;
   /**
-   * Answers of `surfacesStartingWith` (the missed-mention search asks for the same tokens often;
-   * null: keys listed, none known), dropped by first token when one of their keys is counted.
+   * The first tokens of the table (see `FirstToken`), keeping the answers of `surfacesStartingWith`
+   * (the missed-mention search asks for the same tokens often), dropped by first token when one
+   * of their keys is counted.
    */
-  private surfacesByFirst = new Map<string, readonly KnownSurface[] | null>();
+  private firstTokenRecords = new Map<string, FirstToken>();
   /** Bumped on every change, so callers can tell stale results. */
   version = 0;
   /**
@@ -698,16 +741,21 @@ export class CorpusIndex {
    * at the first.
    */
   surfacesStartingWith(token: string): readonly KnownSurface[] | undefined {
-    // The list made elsewhere: a closure here would cost every call a context, answer kept or not.
-    const surfaces = this.surfacesByFirst.get(token);
-    return surfaces === undefined ? this.listSurfacesStartingWith(token) : (surfaces ?? undefined);
+    const first = this.firstTokenRecords.get(token);
+    const surfaces = first?.surfaces !== undefined ? first.surfaces : this.workOutSurfaces(token, first);
+    return surfaces?.all;
   }
 
-  private listSurfacesStartingWith(token: string): readonly KnownSurface[] | undefined {
+  /** The surfaces of a first token of the table (`firstTokens`), as `surfacesStartingWith`. */
+  surfacesOf(first: FirstToken): SurfacesStarting | null {
+    return first.surfaces !== undefined ? first.surfaces : this.workOutSurfaces(first.token, first);
+  }
+
+  private workOutSurfaces(token: string, first: FirstToken | undefined): SurfacesStarting | null {
     const annotated = this.annotatedByFirst.get(token);
     const catalog = this.catalogByFirst.get(token);
-    // Not remembered: with no table of first tokens, a search asks this of every word it meets.
-    if (!annotated && !catalog) return undefined;
+    // No record made: with no table of first tokens, a search asks this of every word it meets.
+    if (!annotated && !catalog) return first ? (first.surfaces = null) : null;
     const known: KnownSurface[] = [];
     const add = (key: string): void => {
       const surface = this.knownSurface(key);
@@ -718,17 +766,33 @@ export class CorpusIndex {
     catalog?.forEach((key) => annotated?.has(key) || add(key));
     // Stable: surfaces of one length keep their order, the order the search has always tried them in.
     if (known.length > 1) known.sort((a, b) => b.tokens.length - a.tokens.length);
-    this.surfacesByFirst.set(token, known.length > 0 ? known : null);
-    return known.length > 0 ? known : undefined;
+    return ((first ?? this.firstTokenRecord(token)).surfaces = known.length > 0 ? new SurfacesStarting(known) : null);
+  }
+
+  /** The one record of a first token (the table's and `surfacesStartingWith`'s). */
+  private firstTokenRecord(token: string): FirstToken {
+    let first = this.firstTokenRecords.get(token);
+    if (!first) this.firstTokenRecords.set(token, (first = new FirstToken(token)));
+    return first;
+  }
+
+  /** Drops what is known of the surfaces starting with `token`: one of them changed. */
+  private surfacesChanged(token: string): void {
+    const first = this.firstTokenRecords.get(token);
+    if (first) first.surfaces = undefined;
   }
 
   /**
    * The first tokens of all known surfaces, and perhaps of a few gone since, by signature: what
-   * the missed-mention search looks a word up in before `surfacesStartingWith`.
+   * the missed-mention search looks a word up in before `surfacesOf`.
    */
   firstTokens(): FirstTokenTable {
     if (!this.firstTokenTable) {
-      this.firstTokenTable = new FirstTokenTable([...this.annotatedByFirst.keys(), ...this.catalogByFirst.keys()]);
+      // The records of the first tokens gone go with the table that listed them.
+      const records = new Map<string, FirstToken>();
+      for (const token of [...this.annotatedByFirst.keys(), ...this.catalogByFirst.keys()]) records.set(token, this.firstTokenRecord(token));
+      this.firstTokenRecords = records;
+      this.firstTokenTable = new FirstTokenTable(records.values());
       this.firstTokensGone = 0;
     }
     return this.firstTokenTable;
@@ -739,7 +803,7 @@ export class CorpusIndex {
     this.surfaceSetVersion++;
     if (firstToken === undefined) {
       this.firstTokenTable = undefined;
-      this.surfacesByFirst = new Map();
+      this.firstTokenRecords = new Map();
       this.surfaceLog = [];
       this.surfaceLogFrom = this.surfaceSetVersion;
       return;
@@ -830,9 +894,9 @@ export class CorpusIndex {
         entry = { types: new Tally(), ids: new Tally(), firstToken: firstTokenOf(key) };
         this.keyCounts.set(key, entry);
         addToSetMap(this.annotatedByFirst, entry.firstToken, key);
-        this.firstTokenTable?.add(entry.firstToken);
+        this.firstTokenTable?.add(this.firstTokenRecord(entry.firstToken));
       }
-      this.surfacesByFirst.delete(entry.firstToken);
+      this.surfacesChanged(entry.firstToken);
       const { types, ids } = entry;
       const wasAnnotated = types.size > 0;
       for (let i = 0; i < counts.types.length; i += 2) types.add(counts.types[i] as string, sign * (counts.types[i + 1] as number));
@@ -858,7 +922,7 @@ export class CorpusIndex {
       const { firstToken } = this.keyCounts.get(key)!;
       this.keyCounts.delete(key);
       removeFromSetMap(this.annotatedByFirst, firstToken, key);
-      this.surfacesByFirst.delete(firstToken);
+      this.surfacesChanged(firstToken);
       if (!this.annotatedByFirst.has(firstToken)) this.firstTokensGone++;
     }
     this.dormant.clear();

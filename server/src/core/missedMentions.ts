@@ -7,9 +7,9 @@
  * makes a keystroke cost the search of one line instead of the whole document's.
  */
 
-import { KeyTokenRoom, type KeyTokens, codesToString, matchingKey, matchingKeyTokens } from './arabic';
+import { KeyTokenRoom, type KeyTokens, UNIT_HASH_BASE, codesToString, matchingKey, matchingKeyTokens, unitsHash } from './arabic';
 import type { CorpusConfig } from './config';
-import { type CorpusIndex, FirstTokenTable, type KnownSurface, tokenSignature, tokensOf } from './corpusIndex';
+import { type CorpusIndex, FirstToken, FirstTokenTable, type KnownSurface, SurfacesStarting, signatureOfHash, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
 import { bodyStartOf, firstIndexNotBefore, floorIndex, isLineBreak, lineBreakFrom, plainRangeToSource } from './text';
 
@@ -22,17 +22,20 @@ export interface Occurrence {
 
 /** Where known surfaces come from: the corpus index, or one surface (see `oneSurface`). */
 export type SurfaceSource = Pick<CorpusIndex, 'surfacesStartingWith' | 'knownSurface'> &
-  Partial<Pick<CorpusIndex, 'firstTokens' | 'surfaceSetVersion' | 'surfaceChangesSince'>>;
+  Partial<Pick<CorpusIndex, 'firstTokens' | 'surfacesOf' | 'surfaceSetVersion' | 'surfaceChangesSince'>>;
 
 /** A surface source holding one surface, for "annotate all occurrences of this". */
 export function oneSurface(key: string, type: string | undefined, id: string | undefined): SurfaceSource {
   const tokens = tokensOf(key);
   const surface: KnownSurface = { key, tokens, count: 0, ...(type !== undefined ? { type } : {}), ...(id !== undefined ? { id } : {}) };
-  const firstTokens = new FirstTokenTable(tokens.slice(0, 1));
+  const first = tokens.slice(0, 1).map((token) => new FirstToken(token));
+  for (const record of first) record.surfaces = new SurfacesStarting([surface]);
+  const firstTokens = new FirstTokenTable(first);
   return {
     surfacesStartingWith: (token) => (token === tokens[0] ? [surface] : undefined),
     knownSurface: (k) => (k === key ? surface : undefined),
     firstTokens: () => firstTokens,
+    surfacesOf: (record) => record.surfaces ?? null,
   };
 }
 
@@ -92,23 +95,52 @@ export class MissedMentionCache {
 }
 
 /**
- * Proclitic keys longest first, grouped by their first code unit, in a list indexed by that unit
- * (built once per list): a word's first unit finds its candidates with no map lookup, and the
- * search does this for every word of a document.
+ * A proclitic as the search takes it off a word: its key, and the `unitsHash` of that key and of
+ * the key but its last unit, so the hash of what follows it is worked out from the word's.
  */
-const procliticsByInitial = new WeakMap<readonly string[], readonly (readonly string[] | undefined)[]>();
+interface Proclitic {
+  key: string;
+  hash: number;
+  /** After لل the article's alef is restored: للإقليم = ل + الإقليم. */
+  restoresAlef: boolean;
+  hashButLast: number;
+}
 
-function procliticCandidates(proclitics: readonly string[]): readonly (readonly string[] | undefined)[] {
+/**
+ * Proclitics longest first, grouped by their key's first code unit, in a list indexed by that
+ * unit (built once per list): a word's first unit finds its candidates with no map lookup, and
+ * the search does this for every word of a document.
+ */
+const procliticsByInitial = new WeakMap<readonly string[], readonly (readonly Proclitic[] | undefined)[]>();
+
+function procliticCandidates(proclitics: readonly string[]): readonly (readonly Proclitic[] | undefined)[] {
   let byInitial = procliticsByInitial.get(proclitics);
   if (!byInitial) {
     const keys = proclitics.map(matchingKey).filter((k) => k.length > 0).sort((a, b) => b.length - a.length);
     // Filled with undefined up to the last initial: a list with a gap of more than a thousand
     // would be kept as a dictionary.
-    const lists: (string[] | undefined)[] = Array.from({ length: Math.max(-1, ...keys.map((k) => k.charCodeAt(0))) + 1 }, () => undefined);
-    for (const key of keys) (lists[key.charCodeAt(0)] ??= []).push(key);
+    const lists: (Proclitic[] | undefined)[] = Array.from({ length: Math.max(-1, ...keys.map((k) => k.charCodeAt(0))) + 1 }, () => undefined);
+    for (const key of keys) {
+      const units = Uint16Array.from(key, (c) => c.charCodeAt(0));
+      const hash = unitsHash(units, 0, units.length);
+      (lists[key.charCodeAt(0)] ??= []).push({ key, hash, restoresAlef: key.endsWith('لل'), hashButLast: unitsHash(units, 0, units.length - 1) });
+    }
     procliticsByInitial.set(proclitics, (byInitial = lists));
   }
   return byInitial;
+}
+
+/** UNIT_HASH_BASE to the nth power (modulo 2^32), the first few kept. */
+const HASH_POWERS = new Int32Array(64).map((_, n) => basePower(n));
+
+function basePower(n: number): number {
+  let power = 1;
+  for (let k = 0; k < n; k++) power = Math.imul(power, UNIT_HASH_BASE);
+  return power;
+}
+
+function hashPower(n: number): number {
+  return n < HASH_POWERS.length ? HASH_POWERS[n]! : basePower(n);
 }
 
 /**
@@ -270,15 +302,14 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
   // A candidate is found by its signature (a hash of its units) among the known first tokens, and
   // compared unit by unit: most words of a document are no candidate at all, and none is made a
   // string. (A source without the table is asked for each candidate's string.)
-  const firstTokens = index.firstTokens?.();
+  const firstTokens = index.surfacesOf !== undefined ? index.firstTokens?.() : undefined;
+  const surfacesOf = index.surfacesOf?.bind(index);
 
   return (tokens, found) => {
-    const { units, offsets, starts, ends, count: last } = tokens;
+    const { units, hashes, offsets, starts, ends, count: last } = tokens;
     let best: Occurrence | undefined;
     let bestTokens = 0;
-    const tryCandidate = (t: number, firstToken: string, skip: number): void => {
-      const surfaces = index.surfacesStartingWith(firstToken);
-      if (!surfaces) return;
+    const tryCandidate = (t: number, surfaces: readonly KnownSurface[], skip: number): void => {
       // Longest first: the first that matches is the one.
       for (const surface of surfaces) {
         const length = surface.tokens.length;
@@ -302,34 +333,41 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
         return;
       }
     };
-    /** tryCandidate for the known first tokens that `units[start, end)` spells, after `lead` if given. */
-    const tryToken = (t: number, start: number, end: number, skip: number, lead = -1): void => {
+    /** tryCandidate for the known first tokens that `units[start, end)` spells, after `lead` if given; `hash` is their `unitsHash`. */
+    const tryToken = (t: number, start: number, end: number, skip: number, lead: number, hash: number): void => {
       if (!firstTokens) {
-        tryCandidate(t, (lead >= 0 ? String.fromCharCode(lead) : '') + codesToString(units.subarray(start, end), true), skip);
+        const surfaces = index.surfacesStartingWith((lead >= 0 ? String.fromCharCode(lead) : '') + codesToString(units.subarray(start, end), true));
+        if (surfaces) tryCandidate(t, surfaces, skip);
         return;
       }
-      const known = firstTokens.withSignature(tokenSignature(units, start, end, lead));
+      const known = firstTokens.withSignature(signatureOfHash(hash));
       if (known === undefined) return;
-      for (const token of known) if (spellsToken(units, start, end, lead, token)) tryCandidate(t, token, skip);
+      for (const first of known) {
+        if (!spellsToken(units, start, end, lead, first.token)) continue;
+        const surfaces = first.surfaces !== undefined ? first.surfaces : surfacesOf!(first);
+        if (surfaces) tryCandidate(t, surfaces.before(t + 1 < last ? hashes[t + 1] : undefined), skip);
+      }
     };
     for (let t = 0; t < last; t++) {
       const s = starts[t]!;
       const e = ends[t]!;
       const length = e - s;
+      const hash = hashes[t]!;
       const c0 = units[s]!;
       best = undefined;
       bestTokens = 0;
       // The word as it stands, then with each proclitic run taken off (and the article restored
-      // after لل, where it lost its alef: للإقليم = ل + الإقليم).
-      tryToken(t, s, e, 0);
+      // after لل, where it lost its alef: للإقليم = ل + الإقليم). What follows a proclitic has
+      // the word's hash less the proclitic's, shifted by the length of the rest.
+      tryToken(t, s, e, 0, -1, hash);
       const candidates = c0 < proclitics.length ? proclitics[c0] : undefined;
       for (let k = 0; candidates !== undefined && k < candidates.length; k++) {
         const p = candidates[k]!;
-        if (length - p.length < 2 || !spells(units, s, p)) continue;
-        const rest = s + p.length;
-        tryToken(t, rest, e, p.length);
+        const cut = p.key.length;
+        if (length - cut < 2 || !spells(units, s, p.key)) continue;
+        tryToken(t, s + cut, e, cut, -1, (hash - Math.imul(p.hash, hashPower(length - cut))) | 0);
         // After لل the surface's alef is not in the text: the occurrence starts at the second ل.
-        if (p.endsWith('لل')) tryToken(t, rest - 1, e, p.length - 1, 0x0627);
+        if (p.restoresAlef) tryToken(t, s + cut - 1, e, cut - 1, 0x0627, (hash + Math.imul(0x0627 - p.hashButLast, hashPower(length - cut + 1))) | 0);
       }
       const occurrence = best as Occurrence | undefined;
       if (occurrence) {
