@@ -178,6 +178,8 @@ describe('diagnostics: details', () => {
     const config = CONFIG + 'rules:\n  missed-mention: warning\n  span-whitespace: off\n';
     const diagnostics = check('داعش [ الخفاجي]{PER}', {}, config).diagnostics;
     assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['missed-mention', 'warning']]);
+    // A severity set by a rule keeps the fixes (a missed mention makes them when asked).
+    assert.deepEqual(diagnostics[0]!.fixes!.map((f) => f.title), ["Annotate 'داعش' as {ORG @isis}"]);
   });
 
   it('outside a corpus only syntax is checked', () => {

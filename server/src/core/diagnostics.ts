@@ -109,7 +109,7 @@ export function diagnoseDocument(doc: ParsedDocument, context: DiagnoseContext):
 
   checkFrontMatter(doc, config, push);
   for (let i = 0; i < doc.spans.length; i++) checkSpan(doc, doc.spans[i]!, config, push);
-  checkCrossDocument(doc, context, index, config, push);
+  checkCrossDocument(doc, context, index, config, push, out);
   // In document order, as a reader meets them (the sort is stable for equal positions).
   out.sort((a, b) => a.range.start - b.range.start);
   return applyRules(out, config.rules);
@@ -155,14 +155,16 @@ export function limitDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTIC
   return out;
 }
 
-/** Drops what the corpus turned off and sets the severities it chose. */
+/** Drops what the corpus turned off and sets the severities it chose (on the diagnostics given: they are a diagnosis's own). */
 export function applyRules<T extends { code: string; severity: Severity }>(diagnostics: T[], rules: ReadonlyMap<string, RuleSetting>): T[] {
   if (rules.size === 0) return diagnostics;
   const out: T[] = [];
   for (const d of diagnostics) {
     const rule = rules.get(d.code);
     if (rule === 'off') continue;
-    out.push(rule ? { ...d, severity: rule } : d);
+    // In place: a diagnostic may make its fixes when asked (see MissedMention), and a copy would lose that.
+    if (rule) d.severity = rule;
+    out.push(d);
   }
   return out;
 }
@@ -421,7 +423,7 @@ interface Conflict {
 }
 
 /** conflicting-type, clitic-inside and missed-mention: the document against the corpus. */
-function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index: CorpusIndex, config: CorpusConfig, push: Push): void {
+function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index: CorpusIndex, config: CorpusConfig, push: Push, out: Diagnostic[]): void {
   // A conflict is worked out once per surface key and type, not once per mention: a document
   // can hold hundreds of mentions of one conflicting surface, and each would list the corpus's
   // mentions of it again.
@@ -454,7 +456,7 @@ function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index
       if (initials.has(keyInitial(span.text))) checkCliticInside(doc, span, index, separable, push);
     }
   }
-  checkMissedMentions(doc, index, config, push, context.missedMentions);
+  checkMissedMentions(doc, index, config, out, context.missedMentions);
 }
 
 /** The conflict of a surface key's mentions of one type with the corpus, or null when that type is the corpus's one majority. */
@@ -506,49 +508,85 @@ function checkCliticInside(doc: ParsedDocument, span: Span, index: CorpusIndex, 
   }
 }
 
-/** What the missed-mention diagnostics of one known surface share. */
-interface SurfaceFixes {
-  label: string;
-  /** The edits wrapping each occurrence in the document, in order. */
-  wraps: FixEdit[][];
-  /** All of them, made when first needed. */
-  all?: FixEdit[];
-  /** Message and fix titles, by the occurrence as written (it may differ in diacritics). */
-  said: Map<string, { message: string; annotate: string; annotateAll?: Fix }>;
+/**
+ * The missed mentions of one known surface in a document: what their diagnostics share. A
+ * message is made once per surface as written, and the edits wrapping an occurrence when a fix
+ * is first asked for: a long document repeats a few hundred surfaces thousands of times, and an
+ * editor asks for the fixes at the cursor.
+ */
+class SurfaceMentions {
+  /** The occurrences' source ranges, in order. */
+  readonly ranges: OffsetRange[] = [];
+  /** Messages by the occurrence as written (it may differ in diacritics). */
+  readonly messages = new Map<string, string>();
+  private readonly wraps: FixEdit[][] = [];
+  private all: FixEdit[] | undefined;
+
+  constructor(
+    readonly surface: KnownSurface,
+    private readonly label: string,
+    private readonly source: string,
+  ) {}
+
+  message(text: string): string {
+    let message = this.messages.get(text);
+    if (message === undefined) {
+      const { count, type, id } = this.surface;
+      const what = count > 0 ? `annotated ${count}× in the corpus${type ? ` as ${type}` : ''}` : `in the catalog${id ? ` as '${id}'` : ''}`;
+      this.messages.set(text, (message = `'${text}' is ${what}, but not here`));
+    }
+    return message;
+  }
+
+  /** The fixes of the nth occurrence, written `text`: annotate it, and (one of several) annotate them all. */
+  fixes(nth: number, text: string): Fix[] {
+    if (this.label.length === 0) return [];
+    const fixes: Fix[] = [{ title: `Annotate '${text}' as {${this.label}}`, edits: this.wrap(nth) }];
+    const count = this.ranges.length;
+    // One list of edits for all, shared by the occurrences' fixes: a list each would cost the square of the occurrences.
+    if (count > 1) fixes.push({ title: `Annotate all ${count} occurrences of '${text}' in this document as {${this.label}}`, edits: (this.all ??= this.ranges.flatMap((_, k) => this.wrap(k))) });
+    return fixes;
+  }
+
+  private wrap(nth: number): FixEdit[] {
+    return (this.wraps[nth] ??= wrapEdits(this.ranges[nth]!, this.label, this.source));
+  }
 }
 
-function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: CorpusConfig, push: Push, cache: MissedMentionCache | undefined): void {
+/** A missed-mention diagnostic, its fixes made when first read. */
+class MissedMention implements Diagnostic {
+  readonly code = 'missed-mention';
+  severity = DEFAULT_SEVERITY['missed-mention']!;
+  private made: Fix[] | undefined;
+
+  constructor(
+    readonly message: string,
+    readonly range: OffsetRange,
+    private readonly mentions: SurfaceMentions,
+    private readonly nth: number,
+    private readonly text: string,
+  ) {}
+
+  get fixes(): Fix[] {
+    return (this.made ??= this.mentions.fixes(this.nth, this.text));
+  }
+}
+
+function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: CorpusConfig, out: Diagnostic[], cache: MissedMentionCache | undefined): void {
   const occurrences = findMissedMentions(doc, index, config, cache);
-  const ranges = occurrences.map((o) => plainRangeToSource(doc, o.start, o.end));
-  // Per surface: its label, and the edits wrapping each of its occurrences, made once and shared
-  // by the occurrences' own fixes and by "annotate all" (a list per occurrence would cost the
-  // square of the occurrences). Messages and titles are made once per surface as written: a long
-  // document repeats a few hundred surfaces thousands of times.
-  const bySurface = new Map<string, SurfaceFixes>();
-  const wraps = occurrences.map((o, i) => {
+  const bySurface = new Map<string, SurfaceMentions>();
+  // Grouped first: a fix counts all the occurrences of its surface. Occurrence i is the nths[i]th of groups[i].
+  const groups: SurfaceMentions[] = [];
+  const nths = new Int32Array(occurrences.length);
+  occurrences.forEach((o, i) => {
     let surface = bySurface.get(o.surface.key);
-    if (!surface) bySurface.set(o.surface.key, (surface = { label: labelFor(o.surface), wraps: [], said: new Map() }));
-    const wrap = surface.label.length > 0 ? wrapEdits(ranges[i]!, surface.label, doc.source) : [];
-    surface.wraps.push(wrap);
-    return wrap;
+    if (!surface) bySurface.set(o.surface.key, (surface = new SurfaceMentions(o.surface, labelFor(o.surface), doc.source)));
+    nths[i] = surface.ranges.push(plainRangeToSource(doc, o.start, o.end)) - 1;
+    groups.push(surface);
   });
   occurrences.forEach((o, i) => {
-    const surface = bySurface.get(o.surface.key)!;
-    const { label } = surface;
+    const surface = groups[i]!;
     const text = doc.plainText.slice(o.start, o.end);
-    let said = surface.said.get(text);
-    if (said === undefined) {
-      const what = o.surface.count > 0 ? `annotated ${o.surface.count}× in the corpus${o.surface.type ? ` as ${o.surface.type}` : ''}` : `in the catalog${o.surface.id ? ` as '${o.surface.id}'` : ''}`;
-      const count = surface.wraps.length;
-      said = { message: `'${text}' is ${what}, but not here`, annotate: `Annotate '${text}' as {${label}}` };
-      if (label.length > 0 && count > 1) said.annotateAll = { title: `Annotate all ${count} occurrences of '${text}' in this document as {${label}}`, edits: (surface.all ??= surface.wraps.flat()) };
-      surface.said.set(text, said);
-    }
-    const fixes: Fix[] = [];
-    if (label.length > 0) {
-      fixes.push({ title: said.annotate, edits: wraps[i]! });
-      if (said.annotateAll) fixes.push(said.annotateAll);
-    }
-    push('missed-mention', said.message, ranges[i]!, { fixes });
+    out.push(new MissedMention(surface.message(text), surface.ranges[nths[i]!]!, surface, nths[i]!, text));
   });
 }
