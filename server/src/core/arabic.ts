@@ -96,6 +96,8 @@ export class KeyTokenRoom {
  * suffix is the word's hash less its prefix's times a power, with no unit read again).
  */
 export const UNIT_HASH_BASE = 0x01000193;
+// The same as this module's own constant: the tokenizer's loop reads it for every character (see IS_WORD).
+const HASH_BASE = UNIT_HASH_BASE;
 
 /**
  * A polynomial hash of `units[start, end)`, read left to right (Horner's rule, modulo 2^32),
@@ -103,14 +105,14 @@ export const UNIT_HASH_BASE = 0x01000193;
  */
 export function unitsHash(units: Uint16Array, start: number, end: number, lead = -1): number {
   let h = lead >= 0 ? lead : 0;
-  for (let i = start; i < end; i++) h = (Math.imul(h, UNIT_HASH_BASE) + units[i]!) | 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, HASH_BASE) + units[i]!) | 0;
   return h;
 }
 
 /** `unitsHash` of a string's code units. */
 export function stringHash(text: string): number {
   let h = 0;
-  for (let i = 0; i < text.length; i++) h = (Math.imul(h, UNIT_HASH_BASE) + text.charCodeAt(i)) | 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
   return h;
 }
 
@@ -243,7 +245,7 @@ function keyStretch(text: string, from: number, limit: number, table: Uint32Arra
         if (((entry >>> 16) & IS_WORD) === 0) break;
         offsets[n] = i;
         units[n++] = entry & 0xffff;
-        hash = (Math.imul(hash, UNIT_HASH_BASE) + (entry & 0xffff)) | 0;
+        hash = (Math.imul(hash, HASH_BASE) + (entry & 0xffff)) | 0;
         i++;
       } else if (entry === DROPPED) i++;
       else {
@@ -255,7 +257,7 @@ function keyStretch(text: string, from: number, limit: number, table: Uint32Arra
         units[n++] = text.charCodeAt(i);
         offsets[n] = second;
         units[n++] = text.charCodeAt(second);
-        hash = (Math.imul(Math.imul(hash, UNIT_HASH_BASE) + text.charCodeAt(i), UNIT_HASH_BASE) + text.charCodeAt(second)) | 0;
+        hash = (Math.imul(Math.imul(hash, HASH_BASE) + text.charCodeAt(i), HASH_BASE) + text.charCodeAt(second)) | 0;
         i = second + 1;
       }
       if (i >= end) break;
