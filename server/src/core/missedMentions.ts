@@ -7,7 +7,7 @@
  * makes a keystroke cost the search of one line instead of the whole document's.
  */
 
-import { KeyTokenRoom, type KeyTokens, UNIT_HASH_BASE, codesToString, matchingKey, matchingKeyTokens, unitsHash } from './arabic';
+import { KeyTokenRoom, type KeyTokens, UNIT_HASH_BASE, codesToString, matchingKey, matchingKeyTokens, stringHash } from './arabic';
 import type { CorpusConfig } from './config';
 import { type CorpusIndex, FirstToken, FirstTokenTable, type KnownSurface, SurfacesStarting, signatureOfHash, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
@@ -121,9 +121,7 @@ function procliticCandidates(proclitics: readonly string[]): readonly (readonly 
     // would be kept as a dictionary.
     const lists: (Proclitic[] | undefined)[] = Array.from({ length: Math.max(-1, ...keys.map((k) => k.charCodeAt(0))) + 1 }, () => undefined);
     for (const key of keys) {
-      const units = Uint16Array.from(key, (c) => c.charCodeAt(0));
-      const hash = unitsHash(units, 0, units.length);
-      (lists[key.charCodeAt(0)] ??= []).push({ key, hash, restoresAlef: key.endsWith('لل'), hashButLast: unitsHash(units, 0, units.length - 1) });
+      (lists[key.charCodeAt(0)] ??= []).push({ key, hash: stringHash(key), restoresAlef: key.endsWith('لل'), hashButLast: stringHash(key.slice(0, -1)) });
     }
     procliticsByInitial.set(proclitics, (byInitial = lists));
   }
