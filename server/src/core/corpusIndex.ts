@@ -870,46 +870,65 @@ export class CorpusIndex {
       const name = names[i]!;
       if (name.tally++ === 0) distinct.push(name);
     }
-    const byKey = new Map<string, number>();
+    // One map by key for both what the groups count and what the declared types say.
+    const byKey = new Map<string, KeyTally>();
     const byId = new Map<string, number>();
     const byType = new Map<string, number>();
-    const typed = new Map<string, KeyTally>();
     for (const name of distinct) {
       const { key, type, id, tally: count } = name;
       name.tally = 0;
-      tally(byKey, key, count);
+      let keyTally = byKey.get(key);
+      if (!keyTally) byKey.set(key, (keyTally = { count: 0, types: undefined, ids: undefined }));
+      keyTally.count += count;
       if (id !== undefined) tally(byId, id, count);
       if (type !== undefined) tally(byType, type, count);
-      if (type !== undefined && this.config.types.has(type) && key.length > 0) countKey(typed, key, type, id ?? '', count);
+      if (type !== undefined && this.config.types.has(type) && key.length > 0) {
+        if (keyTally.types === undefined) {
+          keyTally.types = [type, count];
+          keyTally.ids = [id ?? '', count];
+        } else {
+          addCount(keyTally.types, type, count);
+          addCount(keyTally.ids!, id ?? '', count);
+        }
+      }
     }
     // forEach, not for-of: no [name, count] pair made per entry (a document may name 3,000 keys).
-    byKey.forEach((count, name) => this.byKey.add(name, docId, sign * count));
+    byKey.forEach((counts, key) => {
+      this.byKey.add(key, docId, sign * counts.count);
+      if (counts.types !== undefined) this.countTypes(key, counts.types, counts.ids!, sign);
+    });
     byId.forEach((count, name) => this.byId.add(name, docId, sign * count));
     byType.forEach((count, name) => this.byType.add(name, docId, sign * count));
-    typed.forEach((counts, key) => {
-      this.surfaceCache.delete(key);
-      let entry = this.keyCounts.get(key);
-      if (!entry) {
-        if (sign < 0) return;
-        entry = { types: new Tally(), ids: new Tally(), firstToken: firstTokenOf(key) };
-        this.keyCounts.set(key, entry);
-        addToSetMap(this.annotatedByFirst, entry.firstToken, key);
-        this.firstTokenTable?.add(this.firstTokenRecord(entry.firstToken));
-      }
-      this.surfacesChanged(entry.firstToken);
-      const { types, ids } = entry;
-      const wasAnnotated = types.size > 0;
-      for (let i = 0; i < counts.types.length; i += 2) types.add(counts.types[i] as string, sign * (counts.types[i + 1] as number));
-      for (let i = 0; i < counts.ids.length; i += 2) ids.add(counts.ids[i] as string, sign * (counts.ids[i + 1] as number));
-      if (types.size >= 2) this.conflicting.add(key);
-      else this.conflicting.delete(key);
-      const annotated = types.size > 0;
-      if (annotated === wasAnnotated) return;
-      if (annotated) this.dormant.delete(key);
-      else this.dormant.add(key);
-      this.surfaceSetChanged(entry.firstToken);
-    });
     if (sign > 0) this.sweepDormant();
+  }
+
+  /** Counts what a document's annotations of one key with a declared type say, in or out (see `count`). */
+  private countTypes(key: string, typeCounts: Counts, idCounts: Counts, sign: 1 | -1): void {
+    this.surfaceCache.delete(key);
+    let entry = this.keyCounts.get(key);
+    if (!entry) {
+      if (sign < 0) return;
+      entry = { types: new Tally(), ids: new Tally(), firstToken: firstTokenOf(key) };
+      this.keyCounts.set(key, entry);
+      addToSetMap(this.annotatedByFirst, entry.firstToken, key);
+      this.firstTokenTable?.add(this.firstTokenRecord(entry.firstToken));
+    }
+    this.surfacesChanged(entry.firstToken);
+    const { types, ids } = entry;
+    const wasAnnotated = types.size > 0;
+    const wasConflicting = types.size >= 2;
+    for (let i = 0; i < typeCounts.length; i += 2) types.add(typeCounts[i] as string, sign * (typeCounts[i + 1] as number));
+    for (let i = 0; i < idCounts.length; i += 2) ids.add(idCounts[i] as string, sign * (idCounts[i + 1] as number));
+    const conflicting = types.size >= 2;
+    if (conflicting !== wasConflicting) {
+      if (conflicting) this.conflicting.add(key);
+      else this.conflicting.delete(key);
+    }
+    const annotated = types.size > 0;
+    if (annotated === wasAnnotated) return;
+    if (annotated) this.dormant.delete(key);
+    else this.dormant.add(key);
+    this.surfaceSetChanged(entry.firstToken);
   }
 
   /**
@@ -955,18 +974,11 @@ function documentEntry(parsed: ParsedDocument, mentions: DocumentMentions, retai
 }
 
 /** A document's share of one key's declared types and linked ids ('' for none), as `Counts`. */
+/** What one count of a document says of a surface key: how many spans, and those with a declared type by type and by id ('' for none). */
 interface KeyTally {
-  types: Counts;
-  ids: Counts;
-}
-
-function countKey(typed: Map<string, KeyTally>, key: string, type: string, id: string, by: number): void {
-  const counts = typed.get(key);
-  if (!counts) typed.set(key, { types: [type, by], ids: [id, by] });
-  else {
-    addCount(counts.types, type, by);
-    addCount(counts.ids, id, by);
-  }
+  count: number;
+  types: Counts | undefined;
+  ids: Counts | undefined;
 }
 
 function tally(map: Map<string, number>, name: string, by: number): void {
