@@ -123,6 +123,25 @@ function timings(runs: number, fn: () => void): number[] {
   return out;
 }
 
+/**
+ * Timings of several measures taken in turn, run by run (after two warm-up rounds): one list per
+ * measure. A shared machine's speed drifts, by half and more within a minute here: a measure and
+ * its baseline taken one after the other, each for a second or two, could meet different
+ * machines, and their ratio said as much about the drift as about the code.
+ */
+function interleavedTimings(runs: number, fns: readonly (() => void)[]): number[][] {
+  for (let round = 0; round < 2; round++) fns.forEach((fn) => fn());
+  const out = fns.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    fns.forEach((fn, k) => {
+      const start = performance.now();
+      fn();
+      out[k]!.push(performance.now() - start);
+    });
+  }
+  return out;
+}
+
 /** The baseline: decode the bytes from UTF-8 and read every char code once. */
 function baseline(bytes: Uint8Array): number {
   const text = new TextDecoder('utf-8').decode(bytes);
@@ -173,15 +192,20 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
   const bytes = Buffer.from(big, 'utf8');
   const decoder = new TextDecoder('utf-8');
   const index = indexedCorpus(config, big, neighbours);
-  const base = median(timings(CORE_RUNS, () => baseline(bytes)));
   let spans = 0;
-  const parseOnly = median(
-    timings(CORE_RUNS, () => {
+  let problems = 0;
+  const [baseTimes, parseTimes, all] = interleavedTimings(CORE_RUNS, [
+    () => baseline(bytes),
+    () => {
       spans = parse(decoder.decode(bytes)).spans.length;
-    }),
-  );
-  const { all, problems } = parseIndexDiagnose(index, bytes, CORE_RUNS);
-  const full = median(all);
+    },
+    () => {
+      problems = parseIndexDiagnose(index, bytes);
+    },
+  ]);
+  const base = median(baseTimes!);
+  const parseOnly = median(parseTimes!);
+  const full = median(all!);
   // A letter typed in the text between spans, taken as the server takes it: the edited line
   // parsed again, the mentions only moved, the other lines' missed-mention answers kept.
   const place = typingPlaces(parse(big), 1)[0] ?? 0;
@@ -204,7 +228,7 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
   record(source, 'baselineMs', base);
   record(source, 'parseMs', parseOnly);
   record(source, 'parseDiagnoseMs', full);
-  record(source, 'parseDiagnoseMinMs', Math.min(...all));
+  record(source, 'parseDiagnoseMinMs', Math.min(...all!));
   record(source, 'parseDiagnoseRatio', full / base);
   row(source, '1', 'baseline: decode the 1 MB document + read every char once', '', ms(base), undefined, '1.0x', `${mb.toFixed(2)} MB`);
   row(source, '1', 'parse, median', '', ms(parseOnly), undefined, `${(parseOnly / base).toFixed(1)}x`, `${spans} spans`);
@@ -216,20 +240,15 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
 }
 
 /**
- * Timings of the 1 MB document parsed, indexed and diagnosed, from its bytes. The document is
- * taken out of the index first: indexing it again unchanged would take the index's fast path for
- * a keystroke outside the spans (see the keystroke row), not the full one.
+ * The 1 MB document parsed, indexed and diagnosed, from its bytes; returns how many problems it
+ * has. The document is taken out of the index first: indexing it again unchanged would take the
+ * index's fast path for a keystroke outside the spans (see the keystroke row), not the full one.
  */
-function parseIndexDiagnose(index: CorpusIndex, bytes: Uint8Array, runs: number): { all: number[]; problems: number } {
-  const decoder = new TextDecoder('utf-8');
-  let problems = 0;
-  const all = timings(runs, () => {
-    const doc = parse(decoder.decode(bytes));
-    index.remove('big');
-    index.update('big', doc);
-    problems = diagnoseDocument(doc, { docId: 'big', index }).length;
-  });
-  return { all, problems };
+function parseIndexDiagnose(index: CorpusIndex, bytes: Uint8Array): number {
+  const doc = parse(new TextDecoder('utf-8').decode(bytes));
+  index.remove('big');
+  index.update('big', doc);
+  return diagnoseDocument(doc, { docId: 'big', index }).length;
 }
 
 /**
@@ -254,8 +273,9 @@ function coreRowsAsTheServerRuns(source: Source): void {
 function coreRowWithNodeDefaults(source: Source, config: CorpusConfig, big: string, neighbours: string[]): void {
   const index = indexedCorpus(config, big, neighbours);
   const bytes = Buffer.from(big, 'utf8');
-  const base = median(timings(CORE_RUNS, () => baseline(bytes)));
-  const full = median(parseIndexDiagnose(index, bytes, CORE_RUNS).all);
+  const [baseTimes, fullTimes] = interleavedTimings(CORE_RUNS, [() => baseline(bytes), () => parseIndexDiagnose(index, bytes)]);
+  const base = median(baseTimes!);
+  const full = median(fullTimes!);
   record(source, 'parseDiagnoseNodeDefaultsMs', full);
   record(source, 'parseDiagnoseNodeDefaultsRatio', full / base);
   row(source, '1', "parse + index + diagnose, median, in a process with Node's default V8 options", '', ms(full), undefined, `${(full / base).toFixed(1)}x`);
