@@ -518,12 +518,12 @@ class SurfaceMentions {
   /** The occurrences' source ranges, in order. */
   readonly ranges: OffsetRange[] = [];
   /** Messages by the occurrence as written (it may differ in diacritics). */
-  readonly messages = new Map<string, string>();
+  private readonly messages = new Map<string, string>();
   private readonly wraps: FixEdit[][] = [];
   private all: FixEdit[] | undefined;
 
   constructor(
-    readonly surface: KnownSurface,
+    private readonly surface: KnownSurface,
     private readonly label: string,
     private readonly source: string,
   ) {}
@@ -574,19 +574,14 @@ class MissedMention implements Diagnostic {
 
 function checkMissedMentions(doc: ParsedDocument, index: CorpusIndex, config: CorpusConfig, out: Diagnostic[], cache: MissedMentionCache | undefined): void {
   const occurrences = findMissedMentions(doc, index, config, cache);
+  // One pass: a fix, made when asked for, counts the occurrences of its surface by then all listed.
   const bySurface = new Map<string, SurfaceMentions>();
-  // Grouped first: a fix counts all the occurrences of its surface. Occurrence i is the nths[i]th of groups[i].
-  const groups: SurfaceMentions[] = [];
-  const nths = new Int32Array(occurrences.length);
-  occurrences.forEach((o, i) => {
+  for (const o of occurrences) {
     let surface = bySurface.get(o.surface.key);
     if (!surface) bySurface.set(o.surface.key, (surface = new SurfaceMentions(o.surface, labelFor(o.surface), doc.source)));
-    nths[i] = surface.ranges.push(plainRangeToSource(doc, o.start, o.end)) - 1;
-    groups.push(surface);
-  });
-  occurrences.forEach((o, i) => {
-    const surface = groups[i]!;
+    const range = plainRangeToSource(doc, o.start, o.end);
+    const nth = surface.ranges.push(range) - 1;
     const text = doc.plainText.slice(o.start, o.end);
-    out.push(new MissedMention(surface.message(text), surface.ranges[nths[i]!]!, surface, nths[i]!, text));
-  });
+    out.push(new MissedMention(surface.message(text), range, surface, nth, text));
+  }
 }
