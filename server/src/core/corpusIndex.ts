@@ -742,8 +742,7 @@ export class CorpusIndex {
    */
   surfacesStartingWith(token: string): readonly KnownSurface[] | undefined {
     const first = this.firstTokenRecords.get(token);
-    const surfaces = first?.surfaces !== undefined ? first.surfaces : this.workOutSurfaces(token, first);
-    return surfaces?.all;
+    return (first ? this.surfacesOf(first) : this.workOutSurfaces(token, undefined))?.all;
   }
 
   /** The surfaces of a first token of the table (`firstTokens`), as `surfacesStartingWith`. */
