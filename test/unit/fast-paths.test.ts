@@ -236,7 +236,7 @@ describe('fast paths: tokens of a matching key', () => {
   });
   it('the surfaces before a next token keep every one that can match there, in order', () => {
     const words = ['علي', 'بن', 'ابي', 'طالب', 'حسن', 'ب', 'ن'];
-    const surfaceArb = fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 4 }).map((tokens): KnownSurface => ({ key: tokens.join(' '), tokens, count: 1 }));
+    const surfaceArb = fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 4 }).map((tokens) => ({ key: tokens.join(' '), tokens, known: (): KnownSurface | undefined => undefined }));
     fc.assert(
       fc.property(fc.uniqueArray(surfaceArb, { maxLength: 12, selector: (s) => s.key }), (surfaces) => {
         const all = [...surfaces].sort((a, b) => b.tokens.length - a.tokens.length);
@@ -247,7 +247,7 @@ describe('fast paths: tokens of a matching key', () => {
           let at = 0;
           for (const surface of kept) {
             while (at < all.length && all[at] !== surface) at++;
-            assert.ok(at++ < all.length, `${surface.key} out of order before ${next}`);
+            assert.ok(at++ < all.length, `${surface.tokens.join(' ')} out of order before ${next}`);
           }
           for (const surface of all) {
             if (surface.tokens.length < 2 || surface.tokens[1] === next) assert.ok(kept.includes(surface), `${surface.key} missing before ${next}`);
@@ -561,7 +561,7 @@ describe('fast paths: the incremental index', () => {
   it('a surface no annotation carries keeps its entry only until the next document is counted in', () => {
     const index = new CorpusIndex(config);
     // The entries are the index's own business: what is observable is the memory they hold.
-    const hasEntry = (key: string): boolean => (index as unknown as { keyCounts: Map<string, unknown> }).keyCounts.has(key);
+    const hasEntry = (key: string): boolean => (index as unknown as { records: Map<string, unknown> }).records.has(key);
     index.update('a', parse('[قيادة العمليات]{ORG}\n'));
     assert.deepEqual(index.surfacesStartingWith('قياده')?.map((s) => s.count), [1]);
     index.remove('a');

@@ -51,6 +51,8 @@ export interface MentionName {
 interface CountedName extends MentionName {
   /** Spans naming it in the mentions being counted; 0 between counts (see `CorpusIndex.count`). */
   tally: number;
+  /** Its key's record (looked up again once swept). */
+  record: KeyRecord;
 }
 
 /**
@@ -153,19 +155,29 @@ export function signatureOfHash(hash: number): number {
 }
 
 /**
- * The known surfaces that start with one first token, longest (in tokens) first, and the same
- * grouped by their second token's `unitsHash`: a first token as common as علي starts a dozen
- * surfaces or more, and the missed-mention search would compare the next word with each.
+ * A surface the missed-mention search may find: its tokens, and what the corpus knows of it now
+ * (undefined: nothing, for now). The index lists a surface key's record while its annotations
+ * come and go (see `KeyRecord`), so lists of them need not be made again when they do.
+ */
+export interface SurfaceCandidate {
+  readonly tokens: readonly string[];
+  known(): KnownSurface | undefined;
+}
+
+/**
+ * The surfaces that start with one first token, longest (in tokens) first, and the same grouped
+ * by their second token's `unitsHash`: a first token as common as علي starts a dozen surfaces or
+ * more, and the missed-mention search would compare the next word with each.
  */
 export class SurfacesStarting {
-  private readonly singles: readonly KnownSurface[];
+  private readonly singles: readonly SurfaceCandidate[];
   /** By the hash of their second token, each group followed by the singles; none for a few surfaces. */
-  private readonly byNext: Map<number, readonly KnownSurface[]> | undefined;
+  private readonly byNext: Map<number, readonly SurfaceCandidate[]> | undefined;
 
-  constructor(readonly all: readonly KnownSurface[]) {
+  constructor(readonly all: readonly SurfaceCandidate[]) {
     this.singles = all.filter((surface) => surface.tokens.length < 2);
     if (all.length - this.singles.length <= 2) return;
-    const groups = new Map<number, KnownSurface[]>();
+    const groups = new Map<number, SurfaceCandidate[]>();
     for (const surface of all) {
       if (surface.tokens.length < 2) continue;
       const next = stringHash(surface.tokens[1]!);
@@ -181,7 +193,7 @@ export class SurfacesStarting {
    * Those that may start before a token whose `unitsHash` is `next` (undefined: no token
    * follows), longest first: the others' second tokens are not that one.
    */
-  before(next: number | undefined): readonly KnownSurface[] {
+  before(next: number | undefined): readonly SurfaceCandidate[] {
     if (this.byNext === undefined) return this.all;
     return next === undefined ? this.singles : (this.byNext.get(next) ?? this.singles);
   }
@@ -189,7 +201,7 @@ export class SurfacesStarting {
 
 /** A first token of known surfaces as the first-token table lists it, with its surfaces once worked out. */
 export class FirstToken {
-  /** Its surfaces (null: none is known now); undefined until worked out, and again after one of them changed. */
+  /** Its surfaces (null: none); undefined until worked out, and again after one came or went. */
   surfaces: SurfacesStarting | null | undefined = undefined;
   constructor(readonly token: string) {}
 }
@@ -279,47 +291,144 @@ class Tally {
   }
 }
 
+/** What a group of mentions keeps of one name: the documents that name it. */
+interface NameEntry {
+  /** Undefined while no document names it. */
+  docs: NamingDocuments | undefined;
+  /** Their ids, sorted, once `byDocument` was asked for them, until a document comes or goes. */
+  sortedIds: string[] | undefined;
+}
+
+/**
+ * Everything the index keeps of one surface key: the documents that name it (its entry in the
+ * group by key), what its annotations with a declared type say, its catalog entry, and what
+ * the corpus knows of it. The names of spans point to their key's record: a document counted in
+ * or out touches it directly, not through a map for each of its thousands of keys.
+ *
+ * A record outlives its annotations until `sweepDormant` (see `CorpusIndex.dormant`), and so does
+ * its place among the surfaces of its first token: a document taken out and put back (as each
+ * full diagnosis of it does) changes no list of surfaces.
+ */
+class KeyRecord implements NameEntry, SurfaceCandidate {
+  docs: NamingDocuments | undefined = undefined;
+  sortedIds: string[] | undefined = undefined;
+  /** Declared types, with how many annotations carry each. */
+  readonly types = new Tally();
+  /** Linked ids ('' for annotations without one), likewise. */
+  readonly ids = new Tally();
+  /** The catalog entry the key names, with its type. */
+  catalog: { id: string; type: string | undefined } | undefined = undefined;
+  /** Whether it is filed under its first token in `annotatedByFirst` (typed now, or dormant). */
+  filed = false;
+  /** Listed in `dormant`, to be looked at when the next document is counted in. */
+  dormant = false;
+  /** Taken out of the index: the names that point here look their key up again. */
+  swept = false;
+  /** What a count in progress adds to it (see `CorpusIndex.count`); 0 and undefined between counts. */
+  pending = 0;
+  pendingTypes: Counts | undefined = undefined;
+  pendingIds: Counts | undefined = undefined;
+  private tokenList: string[] | undefined = undefined;
+  private firstTokenOfKey: string | undefined = undefined;
+  /** What `known` answers (null: nothing), until the tallies or the catalog entry change. */
+  private knownNow: KnownSurface | null | undefined = undefined;
+
+  constructor(readonly key: string) {}
+
+  get tokens(): string[] {
+    return (this.tokenList ??= tokensOf(this.key));
+  }
+
+  get firstToken(): string {
+    return (this.firstTokenOfKey ??= firstTokenOf(this.key));
+  }
+
+  /** Whether annotations with a declared type carry it. */
+  get annotated(): boolean {
+    return this.types.size > 0;
+  }
+
+  /** Notes that its tallies or its catalog entry changed. */
+  changed(): void {
+    this.knownNow = undefined;
+  }
+
+  known(): KnownSurface | undefined {
+    if (this.knownNow === undefined) this.knownNow = this.workOutKnown() ?? null;
+    return this.knownNow ?? undefined;
+  }
+
+  private workOutKnown(): KnownSurface | undefined {
+    const { types, ids, catalog } = this;
+    if (types.size === 0 && catalog === undefined) return undefined;
+    const surface: KnownSurface = { key: this.key, tokens: this.tokens, count: 0 };
+    let best = 0;
+    for (let i = 0; i < types.size; i++) {
+      const count = types.count(i);
+      surface.count += count;
+      if (count > best) {
+        best = count;
+        surface.type = types.name(i);
+      }
+    }
+    // Suggest a link only when every annotation of the surface agrees on it.
+    if (ids.size === 1 && ids.name(0) && ids.count(0) === surface.count) surface.id = ids.name(0);
+    if (catalog !== undefined && (surface.type === undefined || surface.type === catalog.type)) {
+      surface.id = catalog.id;
+      if (surface.type === undefined && catalog.type !== undefined) surface.type = catalog.type;
+    }
+    return surface;
+  }
+}
+
 /**
  * Which documents mention each name (a surface key, an entity id or a type), and how often. The
  * mentions themselves stay in their document's one list and are picked from it when asked for:
  * a list per name per document would be half a million arrays for a corpus of 10,000 documents,
  * all of them marked by every full garbage collection. A long document's mentions are listed by
  * name once, when first asked for: diagnostics ask for the names of its spans one by one.
+ *
+ * The entries of ids and types are the group's own (a document names a few of them), made and
+ * dropped as they are counted (`countByName`); those of surface keys are the index's key
+ * records, counted directly (`count`) and dropped by the index.
  */
-class MentionGroups {
-  readonly byName = new Map<string, NamingDocuments>();
+class MentionGroups<Entry extends NameEntry> {
   /** Lists by name of long documents' spans, kept while what their spans name is unchanged. */
   private readonly listed = new WeakMap<readonly MentionName[], Map<string, number[]>>();
   constructor(
     private readonly field: 'key' | 'id' | 'type',
     private readonly mentionsIn: (docId: string) => DocumentMentions,
+    readonly entries: Map<string, Entry>,
   ) {}
-  /**
-   * The ids of the documents that name a name, sorted, for the names `byDocument` was asked for
-   * (references to a frequent entity list 10,000 documents), until a document comes or goes.
-   */
-  private readonly sortedIds = new Map<string, string[]>();
   /** Counts a document's mentions of one name in (a positive count) or out (negative), all at once. */
-  add(name: string, docId: string, count: number): void {
-    let docs = this.byName.get(name);
+  count(entry: Entry, docId: string, count: number): void {
+    const docs = entry.docs;
     const before = docs === undefined ? undefined : docs instanceof Map ? docs.get(docId) : docs.docId === docId ? docs.count : undefined;
     const next = (before ?? 0) + count;
     // A document came or went: the sorted list of those that name it no longer holds.
-    if ((before === undefined || next <= 0) && this.sortedIds.size > 0) this.sortedIds.delete(name);
-    if (docs !== undefined && !(docs instanceof Map) && docs.docId !== docId && next > 0) {
-      // A second document names it: a map from here on.
-      this.byName.set(name, (docs = new Map([[docs.docId, docs.count]])));
-    }
+    if (before === undefined || next <= 0) entry.sortedIds = undefined;
     if (docs instanceof Map) {
       if (next > 0) docs.set(docId, next);
       else {
         docs.delete(docId);
-        if (docs.size === 0) this.byName.delete(name);
+        if (docs.size === 0) entry.docs = undefined;
       }
-    } else if (next > 0) {
-      if (docs) docs.count = next;
-      else this.byName.set(name, { docId, count: next });
-    } else if (docs?.docId === docId) this.byName.delete(name);
+    } else if (next <= 0) {
+      if (docs?.docId === docId) entry.docs = undefined;
+    } else if (docs === undefined) entry.docs = { docId, count: next };
+    else if (docs.docId === docId) docs.count = next;
+    // A second document names it: a map from here on.
+    else entry.docs = new Map([[docs.docId, docs.count], [docId, next]]);
+  }
+  /** `count` for an entry of the group's own, by name: made when first counted in, dropped when counted out of its last document. */
+  countByName(name: string, docId: string, count: number, make: () => Entry): void {
+    let entry = this.entries.get(name);
+    if (!entry) {
+      if (count <= 0) return;
+      this.entries.set(name, (entry = make()));
+    }
+    this.count(entry, docId, count);
+    if (entry.docs === undefined) this.entries.delete(name);
   }
   /** The mentions of a name, document by document, each document's in order. */
   mentions(name: string): Mention[] {
@@ -329,11 +438,9 @@ class MentionGroups {
   }
   /** The same by document, the documents in the order of their ids (as lists of places show them). */
   *byDocument(name: string): Generator<[string, Mention[]]> {
-    let ids = this.sortedIds.get(name);
-    if (!ids) {
-      ids = [...this.idsOf(name)].sort();
-      if (ids.length > 0) this.sortedIds.set(name, ids);
-    }
+    const entry = this.entries.get(name);
+    if (entry?.docs === undefined) return;
+    const ids = (entry.sortedIds ??= [...this.idsOf(name)].sort());
     for (const docId of ids) yield [docId, this.pick(name, docId, [])];
   }
   /** Appends a document's mentions of a name to `out`, in order. */
@@ -352,11 +459,12 @@ class MentionGroups {
   }
   /** How many documents name a name. */
   documentCount(name: string): number {
-    const docs = this.byName.get(name);
+    const docs = this.entries.get(name)?.docs;
     return docs === undefined ? 0 : docs instanceof Map ? docs.size : 1;
   }
-  count(name: string): number {
-    const docs = this.byName.get(name);
+  /** How many mentions name a name across the corpus. */
+  total(name: string): number {
+    const docs = this.entries.get(name)?.docs;
     if (docs === undefined || !(docs instanceof Map)) return docs?.count ?? 0;
     let n = 0;
     for (const count of docs.values()) n += count;
@@ -364,7 +472,7 @@ class MentionGroups {
   }
   /** The ids of the documents that name a name, in the order they first did. */
   private idsOf(name: string): Iterable<string> {
-    const docs = this.byName.get(name);
+    const docs = this.entries.get(name)?.docs;
     return docs === undefined ? [] : docs instanceof Map ? docs.keys() : [docs.docId];
   }
   /** The indices of a document's spans by the name they give, made once while what they name is unchanged. */
@@ -419,25 +527,25 @@ const REPARSED_CACHE = 8;
 export class CorpusIndex {
   private config: CorpusConfig;
   private readonly docs = new Map<string, DocumentEntry>();
-  private byKey = this.groups('key');
-  private byId = this.groups('id');
-  private byType = this.groups('type');
-  /** What the annotations with a declared type say of each surface key (see `KeyCounts`). */
-  private keyCounts = new Map<string, KeyCounts>();
+  /** A record per surface key that documents name or the catalog does (see `KeyRecord`). */
+  private records = new Map<string, KeyRecord>();
+  private byKey = this.groups('key', this.records);
+  private byId = this.groups('id', new Map<string, NameEntry>());
+  private byType = this.groups('type', new Map<string, NameEntry>());
   /**
-   * The keys of `keyCounts` that no annotation carries any more. They keep their entries (and
-   * their place in `annotatedByFirst`) until `sweepDormant`, after the next document is counted
-   * in: a document taken out and put back (a file deleted and restored, a branch switched) would
-   * otherwise drop and remake an entry for each of the thousands of surfaces it alone names.
+   * The records whose annotations with a declared type, or whose documents, went since the last
+   * sweep. They keep their place (in `records`, and under their first token in
+   * `annotatedByFirst`) until `sweepDormant`, after the next document is counted in: a document
+   * taken out and put back (a file deleted and restored, a branch switched, a full diagnosis)
+   * would otherwise drop and remake a record for each of the thousands of surfaces it alone names.
    */
-  private dormant = new Set<string>();
+  private dormant: KeyRecord[] = [];
   /** The keys with two declared types or more: the surfaces the corpus types differently. */
   private conflicting = new Set<string>();
-  /** The keys of `keyCounts`, by first token (dormant ones too, until swept). */
-  private annotatedByFirst = new Map<string, Set<string>>();
-  /** Catalog names and aliases: key -> entity id, and by first token. */
-  private catalogKeys = new Map<string, string>();
-  private catalogByFirst = new Map<string, Set<string>>();
+  /** The records with declared types (dormant ones too, until swept), by first token. */
+  private annotatedByFirst = new Map<string, Set<KeyRecord>>();
+  /** The records of catalog names and aliases, by first token. */
+  private catalogByFirst = new Map<string, Set<KeyRecord>>();
   /**
    * See `firstTokens`. A first token that comes is added; one that goes stays (a token listed is
    * only a "maybe"), until so many have gone that the table is made again.
@@ -447,8 +555,8 @@ export class CorpusIndex {
   private firstTokensGone = 0;
   /**
    * The first tokens of the table (see `FirstToken`), keeping the answers of `surfacesStartingWith`
-   * (the missed-mention search asks for the same tokens often), dropped by first token when one
-   * of their keys is counted.
+   * (the missed-mention search asks for the same tokens often), dropped by first token when a
+   * record is filed under it or swept from it.
    */
   private firstTokenRecords = new Map<string, FirstToken>();
   /** Bumped on every change, so callers can tell stale results. */
@@ -462,11 +570,6 @@ export class CorpusIndex {
   private surfaceLog: { version: number; firstToken: string }[] = [];
   /** The log holds every change after this version. */
   private surfaceLogFrom = 0;
-  /**
-   * knownSurface answers (diagnostics ask for the same keys often). An answer depends on its
-   * key's tallies and the catalog only, so an update drops the answers of the keys it touched.
-   */
-  private surfaceCache = new Map<string, KnownSurface | null>();
   /** One string per distinct surface text and key (see `intern`). */
   private strings = new Map<string, string>();
   /** A surface text's interned copy and interned key, by the text (see `surfaceNames`). */
@@ -476,11 +579,11 @@ export class CorpusIndex {
 
   constructor(config: CorpusConfig) {
     this.config = config;
-    this.indexCatalog();
+    this.startAfresh();
   }
 
-  private groups(field: 'key' | 'id' | 'type'): MentionGroups {
-    return new MentionGroups(field, (docId) => this.docs.get(docId)?.mentions ?? NO_MENTIONS);
+  private groups<Entry extends NameEntry>(field: 'key' | 'id' | 'type', entries: Map<string, Entry>): MentionGroups<Entry> {
+    return new MentionGroups(field, (docId) => this.docs.get(docId)?.mentions ?? NO_MENTIONS, entries);
   }
 
   getConfig(): CorpusConfig {
@@ -490,22 +593,39 @@ export class CorpusIndex {
   /** Replaces the configuration; every document's mentions are re-typed. */
   setConfig(config: CorpusConfig): void {
     this.config = config;
-    this.indexCatalog();
     // Which mentions count depends on the declared types, so rebuild rather than adjust.
-    this.byKey = this.groups('key');
-    this.byId = this.groups('id');
-    this.byType = this.groups('type');
-    this.keyCounts = new Map();
-    this.dormant = new Set();
-    this.conflicting = new Set();
-    this.annotatedByFirst = new Map();
-    this.surfaceSetChanged();
-    this.surfaceCache = new Map();
+    this.startAfresh();
     for (const [docId, entry] of [...this.docs]) {
       entry.mentions = NO_MENTIONS;
       this.update(docId, entry.parsed ?? parse(entry.source), entry.parsed !== undefined);
     }
     this.version++;
+  }
+
+  /** Empties what the index counted and files the catalog: no document is counted in yet. */
+  private startAfresh(): void {
+    // The names of spans point to their key's record: they look their key up again.
+    for (const record of this.records.values()) record.swept = true;
+    this.records = new Map();
+    this.byKey = this.groups('key', this.records);
+    this.byId = this.groups('id', new Map());
+    this.byType = this.groups('type', new Map());
+    this.dormant = [];
+    this.conflicting = new Set();
+    this.annotatedByFirst = new Map();
+    this.catalogByFirst = new Map();
+    this.surfaceSetChanged();
+    for (const entity of this.config.entities.values()) {
+      for (const name of [entity.name, ...entity.aliases]) {
+        if (!name) continue;
+        const key = matchingKey(name).trim();
+        if (key.length === 0) continue;
+        const record = this.recordOf(key);
+        if (record.catalog !== undefined) continue;
+        record.catalog = { id: entity.id, type: entity.type };
+        addToSetMap(this.catalogByFirst, record.firstToken, record);
+      }
+    }
   }
 
   /**
@@ -628,7 +748,7 @@ export class CorpusIndex {
     const copy = text.split('').join('');
     // Surfaces typed and gone (every keystroke in a span is a new one) would pile up: start
     // afresh now and then; the copies in use stay valid, only less shared.
-    if (this.strings.size >= Math.max(50000, 4 * this.byKey.byName.size)) {
+    if (this.strings.size >= Math.max(50000, 4 * this.records.size)) {
       this.strings = new Map();
       this.surfaces = new Map();
     }
@@ -671,17 +791,20 @@ export class CorpusIndex {
     return 'type' in of ? this.byType.documentCount(of.type) : 'id' in of ? this.byId.documentCount(of.id) : this.byKey.documentCount(of.key);
   }
   countOfEntity(id: string): number {
-    return this.byId.count(id);
+    return this.byId.total(id);
   }
   countOfType(type: string): number {
-    return this.byType.count(type);
+    return this.byType.total(type);
   }
   countOfKey(key: string): number {
-    return this.byKey.count(key);
+    return this.byKey.total(key);
   }
-  /** Every surface key annotated in the corpus. */
-  keys(): IterableIterator<string> {
-    return this.byKey.byName.keys();
+  /**
+   * Every surface key annotated in the corpus, in the order the index first met them: the
+   * catalog's names and aliases first, then as documents named them.
+   */
+  *keys(): IterableIterator<string> {
+    for (const record of this.records.values()) if (record.docs !== undefined) yield record.key;
   }
 
   /**
@@ -694,45 +817,12 @@ export class CorpusIndex {
 
   /** Declared types the surface with this key carries across the corpus, with counts. */
   typeCounts(key: string): ReadonlyMap<string, number> {
-    return this.keyCounts.get(key)?.types.toMap() ?? new Map();
+    return this.records.get(key)?.types.toMap() ?? new Map();
   }
 
   /** What the corpus knows of a surface key, or undefined when it is neither annotated nor a catalog name. */
   knownSurface(key: string): KnownSurface | undefined {
-    // One lookup for a key asked before, known or not (null: not known).
-    let surface = this.surfaceCache.get(key);
-    if (surface === undefined) this.surfaceCache.set(key, (surface = this.computeKnownSurface(key) ?? null));
-    return surface ?? undefined;
-  }
-
-  private computeKnownSurface(key: string): KnownSurface | undefined {
-    const counts = this.keyCounts.get(key);
-    const annotated = counts !== undefined && counts.types.size > 0;
-    const catalogId = this.catalogKeys.get(key);
-    if (!annotated && catalogId === undefined) return undefined;
-    const surface: KnownSurface = { key, tokens: annotated ? (counts.tokens ??= tokensOf(key)) : tokensOf(key), count: 0 };
-    if (annotated) {
-      const { types, ids } = counts;
-      let best = 0;
-      for (let i = 0; i < types.size; i++) {
-        const count = types.count(i);
-        surface.count += count;
-        if (count > best) {
-          best = count;
-          surface.type = types.name(i);
-        }
-      }
-      // Suggest a link only when every annotation of the surface agrees on it.
-      if (ids.size === 1 && ids.name(0) && ids.count(0) === surface.count) surface.id = ids.name(0);
-    }
-    if (catalogId !== undefined) {
-      const entity = this.config.entities.get(catalogId);
-      if (surface.type === undefined || surface.type === entity?.type) {
-        surface.id = catalogId;
-        if (surface.type === undefined && entity?.type !== undefined) surface.type = entity.type;
-      }
-    }
-    return surface;
+    return this.records.get(key)?.known();
   }
 
   /**
@@ -742,10 +832,19 @@ export class CorpusIndex {
    */
   surfacesStartingWith(token: string): readonly KnownSurface[] | undefined {
     const first = this.firstTokenRecords.get(token);
-    return (first ? this.surfacesOf(first) : this.workOutSurfaces(token, undefined))?.all;
+    const surfaces = first ? this.surfacesOf(first) : this.workOutSurfaces(token, undefined);
+    const known: KnownSurface[] = [];
+    for (const candidate of surfaces?.all ?? []) {
+      const surface = candidate.known();
+      if (surface) known.push(surface);
+    }
+    return known.length > 0 ? known : undefined;
   }
 
-  /** The surfaces of a first token of the table (`firstTokens`), as `surfacesStartingWith`. */
+  /**
+   * The surfaces of a first token of the table (`firstTokens`), as `surfacesStartingWith`, but
+   * those that are not known now too: each candidate says whether it is (`known`).
+   */
   surfacesOf(first: FirstToken): SurfacesStarting | null {
     return first.surfaces !== undefined ? first.surfaces : this.workOutSurfaces(first.token, first);
   }
@@ -755,17 +854,12 @@ export class CorpusIndex {
     const catalog = this.catalogByFirst.get(token);
     // No record made: with no table of first tokens, a search asks this of every word it meets.
     if (!annotated && !catalog) return first ? (first.surfaces = null) : null;
-    const known: KnownSurface[] = [];
-    const add = (key: string): void => {
-      const surface = this.knownSurface(key);
-      if (surface) known.push(surface);
-    };
-    annotated?.forEach(add);
     // A catalog name that is annotated too is listed once.
-    catalog?.forEach((key) => annotated?.has(key) || add(key));
+    const candidates: KeyRecord[] = annotated ? [...annotated] : [];
+    catalog?.forEach((record) => record.filed || candidates.push(record));
     // Stable: surfaces of one length keep their order, the order the search has always tried them in.
-    if (known.length > 1) known.sort((a, b) => b.tokens.length - a.tokens.length);
-    return ((first ?? this.firstTokenRecord(token)).surfaces = known.length > 0 ? new SurfacesStarting(known) : null);
+    if (candidates.length > 1) candidates.sort((a, b) => b.tokens.length - a.tokens.length);
+    return ((first ?? this.firstTokenRecord(token)).surfaces = new SurfacesStarting(candidates));
   }
 
   /** The one record of a first token (the table's and `surfacesStartingWith`'s). */
@@ -775,7 +869,7 @@ export class CorpusIndex {
     return first;
   }
 
-  /** Drops what is known of the surfaces starting with `token`: one of them changed. */
+  /** Drops the list of the surfaces starting with `token`: one came or went. */
   private surfacesChanged(token: string): void {
     const first = this.firstTokenRecords.get(token);
     if (first) first.surfaces = undefined;
@@ -825,20 +919,11 @@ export class CorpusIndex {
     return this.surfaceLog.filter((change) => change.version > version).map((change) => change.firstToken);
   }
 
-  private indexCatalog(): void {
-    this.catalogKeys = new Map();
-    this.catalogByFirst = new Map();
-    this.surfaceSetChanged();
-    this.surfaceCache = new Map();
-    for (const entity of this.config.entities.values()) {
-      for (const name of [entity.name, ...entity.aliases]) {
-        if (!name) continue;
-        const key = matchingKey(name).trim();
-        if (key.length === 0 || this.catalogKeys.has(key)) continue;
-        this.catalogKeys.set(key, entity.id);
-        addToSetMap(this.catalogByFirst, firstTokenOf(key), key);
-      }
-    }
+  /** The record of a key, made if there is none. */
+  private recordOf(key: string): KeyRecord {
+    let record = this.records.get(key);
+    if (!record) this.records.set(key, (record = new KeyRecord(key)));
+    return record;
   }
 
   /** The one object for what a span names (see `MentionName`). */
@@ -848,119 +933,132 @@ export class CorpusIndex {
     const id = span.label.idName;
     for (const name of surface.named) if (name.type === type && name.id === id) return name;
     // The type and id are the index's own copies too: the parse's may be slices of its source.
-    const name: CountedName = { text: surface.text, key: surface.key, type: type === undefined ? undefined : this.intern(type), id: id === undefined ? undefined : this.intern(id), tally: 0 };
+    const name: CountedName = {
+      text: surface.text,
+      key: surface.key,
+      type: type === undefined ? undefined : this.intern(type),
+      id: id === undefined ? undefined : this.intern(id),
+      tally: 0,
+      record: this.recordOf(surface.key),
+    };
     surface.named.push(name);
     return name;
   }
 
   /**
    * Counts a document's mentions into (`sign` 1) or out of (-1) the corpus-wide groups and
-   * tallies. They are counted by name within the document first, so the corpus-wide maps are
+   * tallies. They are counted by name within the document first, so that what is corpus-wide is
    * touched once per distinct key, id and type rather than once per mention (a 1 MB document
-   * has 20,000 spans and a few hundred distinct names). Every map sees its entries in the order
+   * has 20,000 spans and a few thousand distinct names). Every map sees its entries in the order
    * the mentions first name them, as one mention at a time would give.
    */
   private count(docId: string, names: readonly CountedName[], from: number, to: number, sign: 1 | -1): void {
     if (from >= to) return;
     // The spans are counted on their names, shared objects, in one pass with no map: a long
-    // document's spans name a few hundred things, and the maps below see those alone.
+    // document's spans name a few thousand things, and what follows sees those alone.
     const distinct: CountedName[] = [];
     for (let i = from; i < to; i++) {
       const name = names[i]!;
       if (name.tally++ === 0) distinct.push(name);
     }
-    // One map by key for both what the groups count and what the declared types say.
-    const byKey = new Map<string, KeyTally>();
+    // The names by key, on the keys' records: what the group by key counts, and what the
+    // declared types say.
+    const keys: KeyRecord[] = [];
     const byId = new Map<string, number>();
     const byType = new Map<string, number>();
     for (const name of distinct) {
       const { key, type, id, tally: count } = name;
       name.tally = 0;
-      let keyTally = byKey.get(key);
-      if (!keyTally) byKey.set(key, (keyTally = { count: 0, types: undefined, ids: undefined }));
-      keyTally.count += count;
+      let record = name.record;
+      if (record.swept) name.record = record = this.recordOf(key);
+      if (record.pending === 0) keys.push(record);
+      record.pending += count;
       if (id !== undefined) tally(byId, id, count);
       if (type !== undefined) tally(byType, type, count);
       if (type !== undefined && this.config.types.has(type) && key.length > 0) {
-        if (keyTally.types === undefined) {
-          keyTally.types = [type, count];
-          keyTally.ids = [id ?? '', count];
+        if (record.pendingTypes === undefined) {
+          record.pendingTypes = [type, count];
+          record.pendingIds = [id ?? '', count];
         } else {
-          addCount(keyTally.types, type, count);
-          addCount(keyTally.ids!, id ?? '', count);
+          addCount(record.pendingTypes, type, count);
+          addCount(record.pendingIds!, id ?? '', count);
         }
       }
     }
-    // forEach, not for-of: no [name, count] pair made per entry (a document may name 3,000 keys).
-    byKey.forEach((counts, key) => {
-      this.byKey.add(key, docId, sign * counts.count);
-      if (counts.types !== undefined) this.countTypes(key, counts.types, counts.ids!, sign);
-    });
-    byId.forEach((count, name) => this.byId.add(name, docId, sign * count));
-    byType.forEach((count, name) => this.byType.add(name, docId, sign * count));
+    for (const record of keys) {
+      this.byKey.count(record, docId, sign * record.pending);
+      if (record.pendingTypes !== undefined) this.countTypes(record, record.pendingTypes, record.pendingIds!, sign);
+      record.pending = 0;
+      record.pendingTypes = record.pendingIds = undefined;
+      if (record.docs === undefined) this.mayBeDormant(record);
+    }
+    // forEach, not for-of: no [name, count] pair made per entry.
+    byId.forEach((count, name) => this.byId.countByName(name, docId, sign * count, newNameEntry));
+    byType.forEach((count, name) => this.byType.countByName(name, docId, sign * count, newNameEntry));
     if (sign > 0) this.sweepDormant();
   }
 
   /** Counts what a document's annotations of one key with a declared type say, in or out (see `count`). */
-  private countTypes(key: string, typeCounts: Counts, idCounts: Counts, sign: 1 | -1): void {
-    this.surfaceCache.delete(key);
-    let entry = this.keyCounts.get(key);
-    if (!entry) {
+  private countTypes(record: KeyRecord, typeCounts: Counts, idCounts: Counts, sign: 1 | -1): void {
+    record.changed();
+    if (!record.filed) {
       if (sign < 0) return;
-      entry = { types: new Tally(), ids: new Tally(), firstToken: firstTokenOf(key) };
-      this.keyCounts.set(key, entry);
-      addToSetMap(this.annotatedByFirst, entry.firstToken, key);
-      this.firstTokenTable?.add(this.firstTokenRecord(entry.firstToken));
+      record.filed = true;
+      addToSetMap(this.annotatedByFirst, record.firstToken, record);
+      this.firstTokenTable?.add(this.firstTokenRecord(record.firstToken));
+      this.surfacesChanged(record.firstToken);
     }
-    this.surfacesChanged(entry.firstToken);
-    const { types, ids } = entry;
+    const { types, ids } = record;
     const wasAnnotated = types.size > 0;
     const wasConflicting = types.size >= 2;
     for (let i = 0; i < typeCounts.length; i += 2) types.add(typeCounts[i] as string, sign * (typeCounts[i + 1] as number));
     for (let i = 0; i < idCounts.length; i += 2) ids.add(idCounts[i] as string, sign * (idCounts[i + 1] as number));
     const conflicting = types.size >= 2;
     if (conflicting !== wasConflicting) {
-      if (conflicting) this.conflicting.add(key);
-      else this.conflicting.delete(key);
+      if (conflicting) this.conflicting.add(record.key);
+      else this.conflicting.delete(record.key);
     }
     const annotated = types.size > 0;
     if (annotated === wasAnnotated) return;
-    if (annotated) this.dormant.delete(key);
-    else this.dormant.add(key);
-    this.surfaceSetChanged(entry.firstToken);
+    if (!annotated) this.mayBeDormant(record);
+    this.surfaceSetChanged(record.firstToken);
+  }
+
+  /** Lists a record that lost its declared types or its documents, for `sweepDormant`. */
+  private mayBeDormant(record: KeyRecord): void {
+    if (record.dormant) return;
+    record.dormant = true;
+    this.dormant.push(record);
   }
 
   /**
-   * Drops the entries of the keys no annotation carries any more (see `dormant`). Their first
-   * tokens stay in the first-token table until they are a good share of it.
+   * Unfiles the records that no annotation with a declared type carries any more, and drops
+   * those no document names (but a catalog name's). A first token's table entry stays until the
+   * tokens gone are a good share of the table.
    */
   private sweepDormant(): void {
-    if (this.dormant.size === 0) return;
-    for (const key of this.dormant) {
-      const { firstToken } = this.keyCounts.get(key)!;
-      this.keyCounts.delete(key);
-      removeFromSetMap(this.annotatedByFirst, firstToken, key);
-      this.surfacesChanged(firstToken);
-      if (!this.annotatedByFirst.has(firstToken)) this.firstTokensGone++;
+    if (this.dormant.length === 0) return;
+    for (const record of this.dormant) {
+      record.dormant = false;
+      if (record.filed && !record.annotated) {
+        record.filed = false;
+        const { firstToken } = record;
+        removeFromSetMap(this.annotatedByFirst, firstToken, record);
+        this.surfacesChanged(firstToken);
+        if (!this.annotatedByFirst.has(firstToken)) this.firstTokensGone++;
+      }
+      if (record.docs === undefined && record.catalog === undefined) {
+        this.records.delete(record.key);
+        record.swept = true;
+      }
     }
-    this.dormant.clear();
+    this.dormant = [];
     if (this.firstTokensGone > 1024 && this.firstTokensGone > this.annotatedByFirst.size) this.firstTokenTable = undefined;
   }
 }
 
-/**
- * What the annotations with a declared type say of one surface key. Its tallies are empty
- * while the key is dormant (see `CorpusIndex.dormant`).
- */
-interface KeyCounts {
-  /** Declared types, with how many annotations carry each. */
-  readonly types: Tally;
-  /** Linked ids ('' for annotations without one), likewise. */
-  readonly ids: Tally;
-  /** The key's first token, as `annotatedByFirst` files it. */
-  readonly firstToken: string;
-  /** The key's tokens, once a KnownSurface has needed them. */
-  tokens?: string[];
+function newNameEntry(): NameEntry {
+  return { docs: undefined, sortedIds: undefined };
 }
 
 /**
@@ -972,25 +1070,17 @@ function documentEntry(parsed: ParsedDocument, mentions: DocumentMentions, retai
   return retain ? { parsed, source: parsed.source, mentions } : { source: parsed.source, lines: new LineIndex(parsed.source), mentions };
 }
 
-/** A document's share of one key's declared types and linked ids ('' for none), as `Counts`. */
-/** What one count of a document says of a surface key: how many spans, and those with a declared type by type and by id ('' for none). */
-interface KeyTally {
-  count: number;
-  types: Counts | undefined;
-  ids: Counts | undefined;
-}
-
 function tally(map: Map<string, number>, name: string, by: number): void {
   map.set(name, (map.get(name) ?? 0) + by);
 }
 
-function addToSetMap(map: Map<string, Set<string>>, key: string, value: string): void {
+function addToSetMap<T>(map: Map<string, Set<T>>, key: string, value: T): void {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   set.add(value);
 }
 
-function removeFromSetMap(map: Map<string, Set<string>>, key: string, value: string): void {
+function removeFromSetMap<T>(map: Map<string, Set<T>>, key: string, value: T): void {
   const set = map.get(key);
   if (!set) return;
   set.delete(value);

@@ -9,7 +9,7 @@
 
 import { KeyTokenRoom, type KeyTokens, UNIT_HASH_BASE, codesToString, matchingKey, matchingKeyTokens, stringHash } from './arabic';
 import type { CorpusConfig } from './config';
-import { type CorpusIndex, FirstToken, FirstTokenTable, type KnownSurface, SurfacesStarting, signatureOfHash, tokensOf } from './corpusIndex';
+import { type CorpusIndex, FirstToken, FirstTokenTable, type KnownSurface, type SurfaceCandidate, SurfacesStarting, signatureOfHash, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
 import { bodyStartOf, firstIndexNotBefore, floorIndex, isLineBreak, lineBreakFrom, plainRangeToSource } from './text';
 
@@ -29,7 +29,7 @@ export function oneSurface(key: string, type: string | undefined, id: string | u
   const tokens = tokensOf(key);
   const surface: KnownSurface = { key, tokens, count: 0, ...(type !== undefined ? { type } : {}), ...(id !== undefined ? { id } : {}) };
   const first = tokens.slice(0, 1).map((token) => new FirstToken(token));
-  for (const record of first) record.surfaces = new SurfacesStarting([surface]);
+  for (const record of first) record.surfaces = new SurfacesStarting([candidateOf(surface)]);
   const firstTokens = new FirstTokenTable(first);
   return {
     surfacesStartingWith: (token) => (token === tokens[0] ? [surface] : undefined),
@@ -37,6 +37,11 @@ export function oneSurface(key: string, type: string | undefined, id: string | u
     firstTokens: () => firstTokens,
     surfacesOf: (record) => record.surfaces ?? null,
   };
+}
+
+/** A known surface as the search takes it. */
+function candidateOf(surface: KnownSurface): SurfaceCandidate {
+  return { tokens: surface.tokens, known: () => surface };
 }
 
 /** An occurrence on a line: plain-text offsets from the line's start, and the surface's key. */
@@ -307,18 +312,22 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
     const { units, hashes, offsets, starts, ends, count: last } = tokens;
     let best: Occurrence | undefined;
     let bestTokens = 0;
-    const tryCandidate = (t: number, surfaces: readonly KnownSurface[], skip: number): void => {
+    const tryCandidate = (t: number, candidates: readonly SurfaceCandidate[], skip: number): void => {
       // Longest first: the first that matches is the one.
-      for (const surface of surfaces) {
-        const length = surface.tokens.length;
+      for (const candidate of candidates) {
+        const tokens = candidate.tokens;
+        const length = tokens.length;
         if (length <= bestTokens) return;
         if (t + length > last) continue;
         let match = true;
         for (let k = 1; k < length && match; k++) {
-          const expected = surface.tokens[k]!;
+          const expected = tokens[k]!;
           match = ends[t + k]! - starts[t + k]! === expected.length && spells(units, starts[t + k]!, expected);
         }
         if (!match) continue;
+        // A surface whose annotations are gone (for now: see KeyRecord) is listed but not known.
+        const surface = candidate.known();
+        if (surface === undefined) continue;
         const start = offsets[starts[t]! + skip]!;
         let end = offsets[ends[t + length - 1]! - 1]! + 1;
         // A surface's words matched across lines are no mention: a span stays on one line.
@@ -335,7 +344,7 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
     const tryToken = (t: number, start: number, end: number, skip: number, lead: number, hash: number): void => {
       if (!firstTokens) {
         const surfaces = index.surfacesStartingWith((lead >= 0 ? String.fromCharCode(lead) : '') + codesToString(units.subarray(start, end), true));
-        if (surfaces) tryCandidate(t, surfaces, skip);
+        if (surfaces) tryCandidate(t, surfaces.map(candidateOf), skip);
         return;
       }
       const known = firstTokens.withSignature(signatureOfHash(hash));
