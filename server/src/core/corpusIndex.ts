@@ -210,32 +210,64 @@ export class FirstToken {
  * First tokens of surfaces by signature (see `tokenSignature`). A bit per signature says "none"
  * for most words of a document without a lookup, and a word whose bit is set finds the first
  * tokens to compare it with, and through them their surfaces, its own string never made.
+ *
+ * Two more sets of bits say whether a surface may start there at all: one of a token alone, or
+ * one whose first two tokens are the word and the next. Words such as و, من and علي start a few
+ * surfaces of two tokens or more each, and were a fifth of NewsFANE's words: almost always
+ * followed by another word than those surfaces' second, they now stop at the bits.
  */
 export class FirstTokenTable {
   private readonly bits = new Uint32Array(1 << (SIGNATURE_BITS - 5));
+  private readonly singles = new Uint32Array(1 << (SIGNATURE_BITS - 5));
+  private readonly pairs = new Uint32Array(1 << (SIGNATURE_BITS - 5));
   private readonly bySignature = new Map<number, FirstToken[]>();
 
-  constructor(firstTokens: Iterable<FirstToken> = []) {
-    for (const first of firstTokens) this.add(first);
-  }
-
-  add(first: FirstToken): void {
-    const signature = signatureOf(first.token);
+  /** Lists a first token with the tokens of one of its surfaces (each of its surfaces must be given). */
+  add(first: FirstToken, tokens: readonly string[]): void {
+    const hash = stringHash(first.token);
+    const signature = signatureOfHash(hash);
+    if (tokens.length < 2) setBit(this.singles, signature);
+    else setBit(this.pairs, pairSignature(hash, stringHash(tokens[1]!)));
     const listed = this.bySignature.get(signature);
     if (listed === undefined) {
       this.bySignature.set(signature, [first]);
-      this.bits[signature >>> 5] = this.bits[signature >>> 5]! | (1 << (signature & 31));
+      setBit(this.bits, signature);
     } else if (!listed.includes(first)) listed.push(first);
   }
 
   /** The first tokens with this signature, or undefined when none has it. */
   withSignature(signature: number): readonly FirstToken[] | undefined {
-    return (this.bits[signature >>> 5]! & (1 << (signature & 31))) === 0 ? undefined : this.bySignature.get(signature);
+    return hasBit(this.bits, signature) ? this.bySignature.get(signature) : undefined;
+  }
+
+  /**
+   * The first tokens a surface may start with at a token whose `unitsHash` is `hash`, followed
+   * by one whose hash is `next` (undefined: none follows); undefined when no surface may start
+   * there. Those listed are still to be compared with the token: they share its signature.
+   */
+  startingAt(hash: number, next: number | undefined): readonly FirstToken[] | undefined {
+    const signature = signatureOfHash(hash);
+    if (!hasBit(this.bits, signature)) return undefined;
+    if (!hasBit(this.singles, signature) && (next === undefined || !hasBit(this.pairs, pairSignature(hash, next)))) return undefined;
+    return this.bySignature.get(signature);
   }
 
   has(token: string): boolean {
     return this.withSignature(signatureOf(token))?.some((first) => first.token === token) ?? false;
   }
+}
+
+/** The signature of two tokens one after the other, from their `unitsHash`es. */
+function pairSignature(first: number, second: number): number {
+  return signatureOfHash((Math.imul(first, 0x9e3779b1) + second) | 0);
+}
+
+function setBit(bits: Uint32Array, at: number): void {
+  bits[at >>> 5] = bits[at >>> 5]! | (1 << (at & 31));
+}
+
+function hasBit(bits: Uint32Array, at: number): boolean {
+  return (bits[at >>> 5]! & (1 << (at & 31))) !== 0;
 }
 
 /**
@@ -882,10 +914,17 @@ export class CorpusIndex {
   firstTokens(): FirstTokenTable {
     if (!this.firstTokenTable) {
       // The records of the first tokens gone go with the table that listed them.
-      const records = new Map<string, FirstToken>();
-      for (const token of [...this.annotatedByFirst.keys(), ...this.catalogByFirst.keys()]) records.set(token, this.firstTokenRecord(token));
-      this.firstTokenRecords = records;
-      this.firstTokenTable = new FirstTokenTable(records.values());
+      const table = new FirstTokenTable();
+      const firsts = new Map<string, FirstToken>();
+      for (const byFirst of [this.annotatedByFirst, this.catalogByFirst]) {
+        byFirst.forEach((records, token) => {
+          let first = firsts.get(token);
+          if (!first) firsts.set(token, (first = this.firstTokenRecord(token)));
+          for (const record of records) table.add(first, record.tokens);
+        });
+      }
+      this.firstTokenRecords = firsts;
+      this.firstTokenTable = table;
       this.firstTokensGone = 0;
     }
     return this.firstTokenTable;
@@ -1005,7 +1044,7 @@ export class CorpusIndex {
       if (sign < 0) return;
       record.filed = true;
       addToSetMap(this.annotatedByFirst, record.firstToken, record);
-      this.firstTokenTable?.add(this.firstTokenRecord(record.firstToken));
+      this.firstTokenTable?.add(this.firstTokenRecord(record.firstToken), record.tokens);
       this.surfacesChanged(record.firstToken);
     }
     const { types, ids } = record;

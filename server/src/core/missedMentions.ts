@@ -9,7 +9,7 @@
 
 import { KeyTokenRoom, type KeyTokens, UNIT_HASH_BASE, codesToString, matchingKey, matchingKeyTokens, stringHash } from './arabic';
 import type { CorpusConfig } from './config';
-import { type CorpusIndex, FirstToken, FirstTokenTable, type KnownSurface, type SurfaceCandidate, SurfacesStarting, signatureOfHash, tokensOf } from './corpusIndex';
+import { type CorpusIndex, FirstToken, FirstTokenTable, type KnownSurface, type SurfaceCandidate, SurfacesStarting, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
 import { bodyStartOf, firstIndexNotBefore, floorIndex, isLineBreak, lineBreakFrom, plainRangeToSource } from './text';
 
@@ -28,9 +28,12 @@ export type SurfaceSource = Pick<CorpusIndex, 'surfacesStartingWith' | 'knownSur
 export function oneSurface(key: string, type: string | undefined, id: string | undefined): SurfaceSource {
   const tokens = tokensOf(key);
   const surface: KnownSurface = { key, tokens, count: 0, ...(type !== undefined ? { type } : {}), ...(id !== undefined ? { id } : {}) };
-  const first = tokens.slice(0, 1).map((token) => new FirstToken(token));
-  for (const record of first) record.surfaces = new SurfacesStarting([candidateOf(surface)]);
-  const firstTokens = new FirstTokenTable(first);
+  const firstTokens = new FirstTokenTable();
+  if (tokens.length > 0) {
+    const first = new FirstToken(tokens[0]!);
+    first.surfaces = new SurfacesStarting([candidateOf(surface)]);
+    firstTokens.add(first, tokens);
+  }
   return {
     surfacesStartingWith: (token) => (token === tokens[0] ? [surface] : undefined),
     knownSurface: (k) => (k === key ? surface : undefined),
@@ -347,7 +350,7 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
         if (surfaces) tryCandidate(t, surfaces.map(candidateOf), skip);
         return;
       }
-      const known = firstTokens.withSignature(signatureOfHash(hash));
+      const known = firstTokens.startingAt(hash, t + 1 < last ? hashes[t + 1] : undefined);
       if (known === undefined) return;
       for (const first of known) {
         if (!spellsToken(units, start, end, lead, first.token)) continue;
