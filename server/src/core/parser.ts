@@ -203,9 +203,14 @@ export function parseLines(source: string, from: number, to: number, plainBase: 
   let i = from;
   while (i < to) {
     const c = source.charCodeAt(i);
-    // Fast path: every character that matters is ASCII at or below '}'.
+    // Fast paths: every character that matters is ASCII at or below '}', and none of them is
+    // between the line breaks and '[' (spaces, digits, most punctuation).
     if (c > CLOSE_BRACE) {
       if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
+      i++;
+      continue;
+    }
+    if (c > CR && c < OPEN_BRACKET) {
       i++;
       continue;
     }
