@@ -142,16 +142,12 @@ export function signatureOf(token: string): number {
 }
 
 /**
- * The signature of a token from its `unitsHash`. A polynomial hash's low bits depend on the
- * units' low bits alone: the high ones are mixed in before the low ones are kept (MurmurHash3's
- * finalizer).
+ * The signature of a token from its `unitsHash`: the high bits of its product with an odd
+ * constant (Fibonacci hashing). A polynomial hash's low bits depend on the units' low bits
+ * alone; a product's high bits depend on every bit of the hash.
  */
 export function signatureOfHash(hash: number): number {
-  let h = hash ^ (hash >>> 16);
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) & ((1 << SIGNATURE_BITS) - 1);
+  return Math.imul(hash, 0x9e3779b1) >>> (32 - SIGNATURE_BITS);
 }
 
 /**
