@@ -142,6 +142,18 @@ export function documentRecord(doc: ExportDocument, config: CorpusConfig, issues
   return { id, path: doc.path, text: parsed.plainText, meta, labels, spans };
 }
 
+/**
+ * `text` as one contiguous string. A string built with `+=` is a rope (V8 links the pieces and
+ * copies nothing); left so until its file is written, dozens of documents later, its thousands of
+ * pieces outlive the young generation and the collector's work undoes the gain (the CoNLL export
+ * ran 30% slower than with an array of pieces joined). Reading a character makes V8 copy the
+ * rope into one string there and then, while its pieces can still die young.
+ */
+export function flattened(text: string): string {
+  text.charCodeAt(0);
+  return text;
+}
+
 /** Attributes as a JSON object, in the order written. */
 export function attributeObject(attributes: [string, string][]): Record<string, string> {
   const out: Record<string, string> = {};
