@@ -13,7 +13,7 @@
 import type { CorpusConfig } from '../config';
 import { CodePointCounter } from '../text';
 import { BaseExporter } from './base';
-import { type DocumentRecord, type ExportDocument, type IssueList, type OutputSink, declaredTypes, stemOf } from './common';
+import { type DocumentRecord, type ExportDocument, type IssueList, type OutputSink, declaredTypes, flattened, stemOf } from './common';
 
 /** The normalization database name under which brat files carry the corpus's own entity ids. */
 export const CATALOG_DB = 'Catalog';
@@ -105,7 +105,8 @@ export class BratExporter extends BaseExporter {
       issues.add('warning', doc.parsed.offsets.sourceStarts[0] ?? 0, 'the text starts with U+FEFF, which brat and import read as a byte order mark: it will not come back');
     }
     const counter = new CodePointCounter(lf.text);
-    // The .ann is one string built as it goes, not a list of lines joined at the end (a copy less).
+    // The .ann is one string built as it goes, not a list of lines joined at the end (a copy
+    // less), and made flat before it waits to be written (see `flattened`).
     let ann = '';
     let t = 0;
     let a = 0;
@@ -159,7 +160,7 @@ export class BratExporter extends BaseExporter {
     }
     return [
       [`${stem}.txt`, lf.text],
-      [`${stem}.ann`, ann],
+      [`${stem}.ann`, flattened(ann)],
     ];
   }
 
