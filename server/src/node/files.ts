@@ -4,6 +4,7 @@
  * Everything here returns errors as values with the file named; nothing throws on bad input.
  */
 
+import { isAscii, isUtf8, transcode } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type ConfigProblem, type CorpusConfig, type EntitiesFileRead, MAX_CONFIG_BYTES, emptyConfig, loadConfig } from '../core/config';
@@ -37,30 +38,35 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode
  * the line and column where they occur; a BOM is removed and remembered.
  */
 export function decodeUtf8(bytes: Uint8Array, file: string): DecodedText | FileError {
-  // The platform's strict decoder checks a valid file (the usual case) much faster than a loop
-  // here can; only a file it refuses, or one with a NUL byte, is scanned to say where.
-  let text: string | undefined;
-  if (bytes.indexOf(0) < 0) {
-    try {
-      text = strictUtf8.decode(bytes);
-    } catch {
-      text = undefined;
-    }
-  }
+  // The platform checks a valid file (the usual case) much faster than a loop here can; only a
+  // file it refuses, or one with a NUL byte, is scanned to say where.
+  const text = bytes.indexOf(0) < 0 && isUtf8(bytes) ? decodeValidUtf8(bytes) : undefined;
   const bad = text === undefined ? firstInvalidUtf8(bytes) : -1;
   if (bad >= 0) {
     const where = positionOfByte(bytes, bad);
     const what = bytes[bad] === 0 ? 'a NUL byte (binary file?)' : 'bytes that are not valid UTF-8';
     return { file, message: `not a UTF-8 text file: ${what}`, ...where };
   }
-  text ??= new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
-  const bom = text.charCodeAt(0) === 0xfeff;
-  if (bom) text = text.slice(1);
-  return { text, bom };
+  let decoded = text ?? lenientUtf8.decode(bytes);
+  const bom = decoded.charCodeAt(0) === 0xfeff;
+  if (bom) decoded = decoded.slice(1);
+  return { text: decoded, bom };
 }
 
-/** Refuses what is not UTF-8 (overlong forms, surrogates, beyond U+10FFFF, cut sequences), as `firstInvalidUtf8` does. */
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Decodes with U+FFFD for what is not UTF-8, a BOM kept. */
+const lenientUtf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/**
+ * The text of bytes `isUtf8` accepted (it refuses what `firstInvalidUtf8` does: overlong forms,
+ * surrogates, beyond U+10FFFF, cut sequences), a BOM kept. ICU converts them to UTF-16 and the
+ * string is a copy of that: 4-5x faster on Arabic text than TextDecoder, whose conversion (V8's)
+ * takes a character at a time (10,000 documents, 55 MB: 70 ms against 280-360). ASCII is left to
+ * TextDecoder, fast there, which makes a string of one byte a character instead of two.
+ */
+function decodeValidUtf8(bytes: Uint8Array): string {
+  if (isAscii(bytes)) return lenientUtf8.decode(bytes);
+  return transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
+}
 
 /** Offset of the first byte that breaks UTF-8 (or is NUL), or -1. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
