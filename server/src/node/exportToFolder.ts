@@ -61,7 +61,7 @@ export async function exportToFolder(job: ExportJob): Promise<ExportOutcome> {
       }
       const relative = path.relative(job.folder, file).split(path.sep).join('/');
       for (const issue of exporter.add({ path: relative, parsed: parse(read.text) }, staged)) issues.push({ ...issue, path: path.join(job.folder, issue.path) });
-      job.onProgress?.(done + 1, Buffer.byteLength(read.text));
+      job.onProgress?.(done + 1, read.size);
       // The files rendered so far are written in the background while the next documents are
       // rendered; this waits only when too much is waiting to be written.
       await staged.flush();

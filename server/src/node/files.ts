@@ -15,6 +15,8 @@ import { LineIndex } from '../core/text';
 export interface DecodedText {
   text: string;
   bom: boolean;
+  /** Bytes read: the file's size, BOM included. */
+  size: number;
 }
 
 /** A file that could not be read as text, with where the trouble is when it is known. */
@@ -50,7 +52,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): DecodedText | FileE
   let decoded = text ?? lenientUtf8.decode(bytes);
   const bom = decoded.charCodeAt(0) === 0xfeff;
   if (bom) decoded = decoded.slice(1);
-  return { text: decoded, bom };
+  return { text: decoded, bom, size: bytes.length };
 }
 
 /** Decodes with U+FFFD for what is not UTF-8, a BOM kept. */
