@@ -284,6 +284,46 @@ describe('language server (a real LSP client over streams)', function () {
       assert.deepEqual(surfaces(fromEntry), ['a.txt:الخفاجي', 'b.txt:الخفاجي']);
     });
 
+    it('references kept between two asks follow an edit, a new mention and a new corpus.yaml', async () => {
+      const ask = async (text: string, needle: string, n: number) =>
+        (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: aUri }, position: positionOf(text, needle, 1, n), context: { includeDeclaration: false } }))!;
+      const inA = (locations: Location[]) => locations.filter((l) => l.uri === aUri).map((l) => l.range);
+      const rangeOf = (text: string, surface: string) => ({ start: positionOf(text, surface), end: positionOf(text, surface, surface.length) });
+      const first = await ask(aText, '@isis', 0);
+      assert.deepEqual(await ask(aText, '@isis', 0), first, 'asked again with nothing changed');
+      assert.deepEqual(inA(first), [rangeOf(aText, 'داعش')]);
+
+      // Text typed before the span, on its line: the same mentions, each further along the line.
+      const line = positionOf(aText, 'قال');
+      await client.change(aUri, [{ range: { start: line, end: line }, text: 'ثم ' }]);
+      let text = aText.replace('قال', 'ثم قال');
+      const moved = await ask(text, '@isis', 0);
+      assert.deepEqual(inA(moved), [rangeOf(text, 'داعش')]);
+      assert.equal(moved.length, first.length);
+
+      // A new mention at the end of the document, typed through the catalog (no type of its own).
+      const end = text.indexOf('الوضع.') + 'الوضع.'.length;
+      await client.change(aUri, [{ range: { start: positionOf(text, 'الوضع.', 6), end: positionOf(text, 'الوضع.', 6) }, text: '\nهاجم [التنظيم]{@isis}.' }]);
+      text = `${text.slice(0, end)}\nهاجم [التنظيم]{@isis}.${text.slice(end)}`;
+      assert.deepEqual(inA(await ask(text, '@isis', 0)), [rangeOf(text, 'داعش'), rangeOf(text, 'التنظيم')]);
+      const organisations = inA(await ask(text, 'ORG', 0));
+      assert.deepEqual(organisations.slice(-1), [rangeOf(text, 'التنظيم')], 'of type ORG through the catalog');
+
+      // The catalog gives isis another type: the type's references no longer hold that mention.
+      const configPath = path.join(dir, 'corpus.yaml');
+      const yaml = fs.readFileSync(configPath, 'utf8');
+      const configUri = await client.open(configPath, yaml);
+      const typeAt = positionOf(yaml, 'type: ORG', 6);
+      await client.change(configUri, [{ range: { start: typeAt, end: { line: typeAt.line, character: typeAt.character + 3 } }, text: 'PER' }]);
+      // corpus.yaml is read again after a short quiet time.
+      let after = organisations;
+      for (let tries = 0; tries < 50 && after.length === organisations.length; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        after = inA(await ask(text, 'ORG', 0));
+      }
+      assert.deepEqual(after, organisations.slice(0, -1));
+    });
+
     it('rename: a type across every document and corpus.yaml, as one workspace edit', async () => {
       const position = positionOf(aText, 'GPE', 1);
       const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: aUri }, position });

@@ -2,7 +2,7 @@
 
 import { type CancellationToken, ErrorCodes, type Location, type Range, ResponseError, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { ConfigFile } from '../core/config';
-import type { Mention } from '../core/corpusIndex';
+import type { CorpusIndex, Mention } from '../core/corpusIndex';
 import { matchingKey } from '../core/arabic';
 import type { OffsetRange } from '../core/model';
 import type { MentionLocation } from '../protocol';
@@ -58,6 +58,14 @@ export function definition(workspace: Workspace, uri: string, position: Position
   return declaration(workspace, at.state, what) ?? null;
 }
 
+/**
+ * The last answer of each index, kept while the index is unchanged: a frequent entity has
+ * 100,000 mentions, and an editor asks for their references again and again (a peek, then the
+ * references view) while nothing changed. Any change to the index (an edit, a file, a new
+ * corpus.yaml) bumps its version and so invalidates the answer.
+ */
+const lastReferences = new WeakMap<CorpusIndex, { version: number; referent: string; locations: readonly Location[] }>();
+
 /** Every mention of what stands at the position, across the corpus, open or not. */
 export function references(workspace: Workspace, uri: string, position: Position, includeDeclaration: boolean, token?: CancellationToken): Location[] {
   const at = targetAt(workspace, uri, position);
@@ -66,10 +74,26 @@ export function references(workspace: Workspace, uri: string, position: Position
   syncCorpus(workspace, state);
   const what = referent(at.target, state);
   if (!what) return [];
-  const mentions = state.index.mentionsByDocument(what.kind === 'type' ? { type: what.name } : what.kind === 'entity' ? { id: what.id } : { key: what.key });
+  const locations = referenceLocations(workspace, state, what, token);
+  // The declaration is looked up each time: an open corpus.yaml may have moved it without a new configuration yet.
   const decl = includeDeclaration && what.kind !== 'surface' ? declaration(workspace, state, what) : undefined;
-  const locations: Location[] = mentionLocations(workspace, state, mentions, token);
-  return decl ? [decl].concat(locations) : locations;
+  // A copy, never the kept list itself: the caller owns the array it gets.
+  return decl ? [decl].concat(locations) : locations.slice();
+}
+
+/** The locations of a referent's mentions: the index's last answer while the index is unchanged. */
+function referenceLocations(workspace: Workspace, state: CorpusState, what: NonNullable<ReturnType<typeof referent>>, token?: CancellationToken): readonly Location[] {
+  const index = state.index;
+  const name = what.kind === 'type' ? what.name : what.kind === 'entity' ? what.id : what.key;
+  // The encoding is part of the answer (agreed once, but a client may start over).
+  const referentKey = `${what.kind}\u0000${workspace.encoding}\u0000${name}`;
+  const last = lastReferences.get(index);
+  if (last && last.version === index.version && last.referent === referentKey) return last.locations;
+  const version = index.version;
+  const locations = mentionLocations(workspace, state, index.mentionsByDocument(what.kind === 'type' ? { type: name } : what.kind === 'entity' ? { id: name } : { key: name }), token);
+  // A cancelled request's list may be cut short.
+  if (!token?.isCancellationRequested) lastReferences.set(index, { version, referent: referentKey, locations });
+  return locations;
 }
 
 /**
