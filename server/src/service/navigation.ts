@@ -28,8 +28,11 @@ function declaration(workspace: Workspace, state: CorpusState, target: { kind: '
   return { uri: state.fileUri(file), range: toRange(workspace.configPositions(state, file), range) };
 }
 
+/** A type, an entity, or (for an unlinked span) a surface: what references are asked for. */
+type Referent = { kind: 'type'; name: string } | { kind: 'entity'; id: string } | { kind: 'surface'; key: string };
+
 /** What a target refers to in the corpus: a type, an entity, or (for an unlinked span) its surface. */
-function referent(target: Target, state: CorpusState | undefined): { kind: 'type'; name: string } | { kind: 'entity'; id: string } | { kind: 'surface'; key: string } | undefined {
+function referent(target: Target, state: CorpusState | undefined): Referent | undefined {
   switch (target.kind) {
     case 'type':
       return { kind: 'type', name: target.name };
@@ -82,7 +85,7 @@ export function references(workspace: Workspace, uri: string, position: Position
 }
 
 /** The locations of a referent's mentions: the index's last answer while the index is unchanged. */
-function referenceLocations(workspace: Workspace, state: CorpusState, what: NonNullable<ReturnType<typeof referent>>, token?: CancellationToken): readonly Location[] {
+function referenceLocations(workspace: Workspace, state: CorpusState, what: Referent, token?: CancellationToken): readonly Location[] {
   const index = state.index;
   const name = what.kind === 'type' ? what.name : what.kind === 'entity' ? what.id : what.key;
   // The encoding is part of the answer (agreed once, but a client may start over).
