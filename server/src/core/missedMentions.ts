@@ -318,13 +318,13 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
     const tryCandidate = (t: number, candidates: readonly SurfaceCandidate[], skip: number): void => {
       // Longest first: the first that matches is the one.
       for (const candidate of candidates) {
-        const tokens = candidate.tokens;
-        const length = tokens.length;
+        const surfaceTokens = candidate.tokens;
+        const length = surfaceTokens.length;
         if (length <= bestTokens) return;
         if (t + length > last) continue;
         let match = true;
         for (let k = 1; k < length && match; k++) {
-          const expected = tokens[k]!;
+          const expected = surfaceTokens[k]!;
           match = ends[t + k]! - starts[t + k]! === expected.length && spells(units, starts[t + k]!, expected);
         }
         if (!match) continue;
