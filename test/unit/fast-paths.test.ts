@@ -587,6 +587,40 @@ describe('fast paths: the incremental index', () => {
     assert.ok(index.firstTokens().has('ابو'));
   });
 
+  it('a document taken out and put back leaves the lists of surfaces by first token as they were', () => {
+    const index = new CorpusIndex(config);
+    index.update('a', parse('[قيادة العمليات]{ORG} [داعش]{ORG}\n'));
+    index.update('b', parse('[العراق]{GPE}\n'));
+    const table = index.firstTokens();
+    const first = table.withSignature(signatureOf('قياده'))!.find((f) => f.token === 'قياده')!;
+    const listed = index.surfacesOf(first);
+    assert.ok(listed);
+    index.remove('a');
+    index.update('a', parse('[قيادة العمليات]{ORG} [داعش]{ORG}\n'));
+    // The same list, not one worked out again: its surfaces are the keys' records, known again.
+    assert.equal(index.surfacesOf(first), listed);
+    assert.equal(index.firstTokens(), table);
+    assert.deepEqual(listed.all.map((c) => c.known()?.type), ['ORG']);
+    // A surface that comes under the first token makes a new list.
+    index.update('c', parse('[قيادة]{ORG}\n'));
+    assert.notEqual(index.surfacesOf(first), listed);
+    assert.deepEqual(index.surfacesOf(first)!.all.map((c) => c.tokens.join(' ')), ['قياده العمليات', 'قياده']);
+  });
+
+  it('a first-token table passes a word by where no surface can start: a longer one needs its second token next', () => {
+    const table = new FirstTokenTable();
+    const ali = new FirstToken('علي');
+    table.add(ali, ['علي', 'بن', 'ابي', 'طالب']);
+    assert.deepEqual(table.startingAt(stringHash('علي'), stringHash('بن')), [ali]);
+    assert.equal(table.startingAt(stringHash('علي'), stringHash('قال')), undefined);
+    assert.equal(table.startingAt(stringHash('علي'), undefined), undefined);
+    assert.equal(table.startingAt(stringHash('قال'), stringHash('بن')), undefined);
+    // A surface of one token starts anywhere its token stands.
+    table.add(ali, ['علي']);
+    assert.deepEqual(table.startingAt(stringHash('علي'), stringHash('قال')), [ali]);
+    assert.deepEqual(table.startingAt(stringHash('علي'), undefined), [ali]);
+  });
+
   it('a new configuration re-types documents kept with and without their parse', () => {
     const index = new CorpusIndex(config);
     index.update('kept', parse('[داعش]{@isis} و[العراق]{GPE}\n'));
