@@ -322,6 +322,10 @@ describe('language server (a real LSP client over streams)', function () {
         after = inA(await ask(text, 'ORG', 0));
       }
       assert.deepEqual(after, organisations.slice(0, -1));
+      // The documents as the other tests know them.
+      await client.change(aUri, [{ text: aText }]);
+      await client.change(configUri, [{ text: yaml }]);
+      await client.close(configUri);
     });
 
     it('rename: a type across every document and corpus.yaml, as one workspace edit', async () => {
