@@ -109,7 +109,9 @@ export function diagnoseDocument(doc: ParsedDocument, context: DiagnoseContext):
 
   checkFrontMatter(doc, config, push);
   for (let i = 0; i < doc.spans.length; i++) checkSpan(doc, doc.spans[i]!, config, push);
-  checkCrossDocument(doc, context, index, config, push, out);
+  checkCrossDocument(doc, context, index, config, push);
+  // Made whole here, not through `push`: their fixes are made when asked for (see MissedMention).
+  checkMissedMentions(doc, index, config, out, context.missedMentions);
   // In document order, as a reader meets them (the sort is stable for equal positions).
   out.sort((a, b) => a.range.start - b.range.start);
   return applyRules(out, config.rules);
@@ -422,8 +424,8 @@ interface Conflict {
   messages: Map<string, string>;
 }
 
-/** conflicting-type, clitic-inside and missed-mention: the document against the corpus. */
-function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index: CorpusIndex, config: CorpusConfig, push: Push, out: Diagnostic[]): void {
+/** conflicting-type and clitic-inside: the document against the corpus (missed-mention too: see `checkMissedMentions`). */
+function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index: CorpusIndex, config: CorpusConfig, push: Push): void {
   // A conflict is worked out once per surface key and type, not once per mention: a document
   // can hold hundreds of mentions of one conflicting surface, and each would list the corpus's
   // mentions of it again.
@@ -456,7 +458,6 @@ function checkCrossDocument(doc: ParsedDocument, context: DiagnoseContext, index
       if (initials.has(keyInitial(span.text))) checkCliticInside(doc, span, index, separable, push);
     }
   }
-  checkMissedMentions(doc, index, config, out, context.missedMentions);
 }
 
 /** The conflict of a surface key's mentions of one type with the corpus, or null when that type is the corpus's one majority. */
