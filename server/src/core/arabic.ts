@@ -100,11 +100,11 @@ export const UNIT_HASH_BASE = 0x01000193;
 const HASH_BASE = UNIT_HASH_BASE;
 
 /**
- * A polynomial hash of `units[start, end)`, read left to right (Horner's rule, modulo 2^32),
- * after `lead` when one is given. `matchingKeyTokens` gives it for each token it makes.
+ * A polynomial hash of `units[start, end)`, read left to right (Horner's rule, modulo 2^32).
+ * `matchingKeyTokens` gives it for each token it makes.
  */
-export function unitsHash(units: Uint16Array, start: number, end: number, lead = -1): number {
-  let h = lead >= 0 ? lead : 0;
+export function unitsHash(units: Uint16Array, start: number, end: number): number {
+  let h = 0;
   for (let i = start; i < end; i++) h = (Math.imul(h, HASH_BASE) + units[i]!) | 0;
   return h;
 }

@@ -6,7 +6,7 @@
  * kept incrementally for the questions the diagnostics ask on every span.
  */
 
-import { matchingKey, stringHash, unitsHash } from './arabic';
+import { matchingKey, stringHash } from './arabic';
 import { type CorpusConfig, effectiveType } from './config';
 import type { ParsedDocument, Span } from './model';
 import { parse } from './parser';
@@ -125,18 +125,13 @@ function firstTokenOf(key: string): string {
 const SIGNATURE_BITS = 20;
 
 /**
- * A hash of a token's code units, `units[start, end)`, after `lead` when one is given (a unit the
- * token starts with that is not in `units`): `unitsHash`, its bits spread and SIGNATURE_BITS of
- * them kept. Equal tokens have equal signatures, so a table of the signatures of known first
- * tokens answers "no surface starts with this" without making the token's string (see
- * `FirstTokenTable`). Every unit counts: a hash of a few of them (length, first, second and last
- * units) let one word in two through on NewsFANE, where so many words are ال and three letters.
+ * The signature of a token: `stringHash`, its bits spread and SIGNATURE_BITS of them kept. Equal
+ * tokens have equal signatures, so a table of the signatures of known first tokens answers "no
+ * surface starts with this" without making the token's string (see `FirstTokenTable`): the
+ * search has each token's hash from the tokenizer (see `signatureOfHash`). Every unit counts: a
+ * hash of a few of them (length, first, second and last units) let one word in two through on
+ * NewsFANE, where so many words are ال and three letters.
  */
-export function tokenSignature(units: Uint16Array, start: number, end: number, lead = -1): number {
-  return signatureOfHash(unitsHash(units, start, end, lead));
-}
-
-/** The signature of a whole string (see `tokenSignature`). */
 export function signatureOf(token: string): number {
   return signatureOfHash(stringHash(token));
 }
@@ -203,7 +198,7 @@ export class FirstToken {
 }
 
 /**
- * First tokens of surfaces by signature (see `tokenSignature`). A bit per signature says "none"
+ * First tokens of surfaces by signature (see `signatureOf`). A bit per signature says "none"
  * for most words of a document without a lookup, and a word whose bit is set finds the first
  * tokens to compare it with, and through them their surfaces, its own string never made.
  *
