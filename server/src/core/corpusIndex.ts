@@ -113,14 +113,6 @@ export function tokensOf(key: string): string[] {
   return key.match(TOKEN) ?? [];
 }
 
-/** TOKEN without the global flag: `exec` then finds the first token and leaves no state behind. */
-const FIRST_TOKEN = new RegExp(TOKEN.source, 'u');
-
-/** The first token of a key (the key itself when it has none): what surfaces are looked up by. */
-function firstTokenOf(key: string): string {
-  return FIRST_TOKEN.exec(key)?.[0] ?? key;
-}
-
 /** Bits of the first-token signature table (a million bits, 128 KB). */
 const SIGNATURE_BITS = 20;
 
@@ -352,7 +344,6 @@ class KeyRecord implements NameEntry, SurfaceCandidate {
   pendingTypes: Counts | undefined = undefined;
   pendingIds: Counts | undefined = undefined;
   private tokenList: string[] | undefined = undefined;
-  private firstTokenOfKey: string | undefined = undefined;
   /** What `known` answers (null: nothing), until the tallies or the catalog entry change. */
   private knownNow: KnownSurface | null | undefined = undefined;
 
@@ -362,8 +353,12 @@ class KeyRecord implements NameEntry, SurfaceCandidate {
     return (this.tokenList ??= tokensOf(this.key));
   }
 
+  /**
+   * Its first token (the key itself when it has none): what surfaces are looked up by. A filed
+   * record's tokens go to the first-token table anyway.
+   */
   get firstToken(): string {
-    return (this.firstTokenOfKey ??= firstTokenOf(this.key));
+    return this.tokens[0] ?? this.key;
   }
 
   /** Whether annotations with a declared type carry it. */
