@@ -350,12 +350,14 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
         if (surfaces) tryCandidate(t, surfaces.map(candidateOf), skip);
         return;
       }
-      const known = firstTokens.startingAt(hash, t + 1 < last ? hashes[t + 1] : undefined);
+      // The next token's hash, if one follows: a surface of two tokens or more needs its second there.
+      const next = t + 1 < last ? hashes[t + 1] : undefined;
+      const known = firstTokens.startingAt(hash, next);
       if (known === undefined) return;
       for (const first of known) {
         if (!spellsToken(units, start, end, lead, first.token)) continue;
         const surfaces = first.surfaces !== undefined ? first.surfaces : surfacesOf!(first);
-        if (surfaces) tryCandidate(t, surfaces.before(t + 1 < last ? hashes[t + 1] : undefined), skip);
+        if (surfaces) tryCandidate(t, surfaces.before(next), skip);
       }
     };
     for (let t = 0; t < last; t++) {
