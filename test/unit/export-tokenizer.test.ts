@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { sentences, tokenize } from '../../server/src/core/tokenizer';
+import fc from 'fast-check';
+import { firstCluster, sentences, tokenize } from '../../server/src/core/tokenizer';
 
 const words = (text: string, boundaries?: number[]): string[] => tokenize(text, boundaries).map((t) => text.slice(t.start, t.end));
 
@@ -21,6 +22,21 @@ describe('export: tokenizer', () => {
     it(name, () => assert.deepEqual(words(text), expected));
   }
 
+  it("takes a symbol's grapheme cluster as the segmenter does, whatever BMP character follows it", () => {
+    // The tokenizer asks the segmenter only when the next character may extend the cluster.
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const clusterOf = (text: string): number => [...segmenter.segment(text)][0]!.segment.length;
+    for (const symbol of ['”', '😀']) {
+      const wrong: string[] = [];
+      for (let next = 0; next < 0x10000; next++) {
+        if (next >= 0xd800 && next <= 0xdfff) continue;
+        const text = symbol + String.fromCharCode(next);
+        if (firstCluster(text, 0) !== clusterOf(text)) wrong.push(next.toString(16));
+      }
+      assert.deepEqual(wrong, [], symbol);
+    }
+  });
+
   it('cuts a token where a span boundary falls inside it (و[داعش])', () => {
     const text = 'وداعش قال';
     const tokens = tokenize(text, [1, 5]);
@@ -36,6 +52,31 @@ describe('export: tokenizer', () => {
 
   it('cuts at several boundaries inside one token and ignores those between tokens', () => {
     assert.deepEqual(words('abcdef gh', [2, 4, 6, 7, 9]), ['ab', 'cd', 'ef', 'gh']);
+  });
+
+  it('cuts as the plain way does: the tokens, then each cut at the sorted, distinct boundaries inside it', () => {
+    const plain = (text: string, boundaries: number[]): [number, number, boolean][] => {
+      const cuts = [...new Set(boundaries)].sort((a, b) => a - b);
+      const out: [number, number, boolean][] = [];
+      for (const token of tokenize(text)) {
+        const inside = cuts.filter((c) => c > token.start && c < token.end);
+        const edges = [token.start, ...inside, token.end];
+        for (let i = 0; i + 1 < edges.length; i++) out.push([edges[i]!, edges[i + 1]!, inside.length > 0]);
+      }
+      return out;
+    };
+    const piece = fc.constantFrom('و', 'داعش', 'مُحَمَّد', ' ', '\n', '،', '«', '»', '3.5', '٫', '\u200c', '\u064b', '😀', '👨‍👩‍👧', 'ab', '.');
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join('')),
+        fc.array(fc.nat(60), { maxLength: 12 }),
+        (text, boundaries) => {
+          const got = tokenize(text, boundaries).map((t): [number, number, boolean] => [t.start, t.end, t.cut === true]);
+          assert.deepEqual(got, plain(text, boundaries));
+        },
+      ),
+      { seed: 20261207, numRuns: 2000 },
+    );
   });
 
   describe('sentences', () => {

@@ -70,17 +70,24 @@ function classify(cp: number): Cls {
   return cp < 0x10000 ? bmpTable()[cp]! : classifySlow(cp);
 }
 
+const EMPTY = new Int32Array(0);
+
 let segmenter: Intl.Segmenter | undefined;
 
-/** UTF-16 length of the grapheme cluster starting at `at` (symbols only: rare enough to segment). */
-function firstCluster(text: string, at: number): number {
-  // Nothing below U+0300 (controls, Latin, punctuation, space) and no Arabic letter extends a
-  // cluster, and no symbol this is asked about is a Prepend: then the cluster is the code point
-  // alone, without a segmenter (which costs a microsecond or two per call).
+/** UTF-16 length of the grapheme cluster starting at `at` (symbols only: rare enough to segment). Exported for tests. */
+export function firstCluster(text: string, at: number): number {
+  // Only a combining mark, a joiner, a few letters (Thai and Lao SARA AM, halfwidth katakana
+  // sound marks) or an astral character (emoji modifiers, regional indicators, tags) can extend a
+  // symbol's cluster, and no symbol this is asked about is a Prepend. Before anything else (white
+  // space, punctuation, digits, Arabic letters: nearly always) the cluster is the code point
+  // alone, found without a segmenter, which costs several microseconds a call.
   const c = text.charCodeAt(at);
   const size = c >= 0xd800 && c <= 0xdbff && at + 1 < text.length && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  if (at + size >= text.length) return size;
   const next = text.charCodeAt(at + size);
-  if (at + size >= text.length || next < 0x0300 || (next >= 0x0621 && next <= 0x064a)) return size;
+  if (next < 0x0300 || (next >= 0x0621 && next <= 0x064a)) return size;
+  const kind = next >= 0xd800 && next <= 0xdfff ? Cls.Word : bmpTable()[next]!;
+  if (kind !== Cls.Mark && kind !== Cls.Join && kind !== Cls.Word) return size;
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const segment of segmenter.segment(text.slice(at, at + 64))) return segment.segment.length;
   return 1;
@@ -99,8 +106,24 @@ export function tokenize(text: string, boundaries?: Iterable<number>): Token[] {
   let prevDigit = false;
   /** A joiner (ZWNJ, ZWJ) met between tokens: it belongs to the word that follows, if one does. */
   let joiner = -1;
+  // The boundaries in order (a typed array sorts numbers natively), and the first one not yet
+  // passed: tokens come in order, so each token is cut as it is closed, in one pass.
+  const cuts = boundaries ? Int32Array.from(boundaries).sort() : EMPTY;
+  let k = 0;
   const close = (at: number): void => {
-    if (start >= 0) tokens.push({ start, end: at });
+    if (start < 0) return;
+    while (k < cuts.length && cuts[k]! <= start) k++;
+    if (k === cuts.length || cuts[k]! >= at) {
+      tokens.push({ start, end: at });
+    } else {
+      let from = start;
+      for (; k < cuts.length && cuts[k]! < at; k++) {
+        if (cuts[k] === from) continue; // the same boundary given twice
+        tokens.push({ start: from, end: cuts[k]!, cut: true });
+        from = cuts[k]!;
+      }
+      tokens.push({ start: from, end: at, cut: true });
+    }
     start = -1;
   };
   for (let i = 0; i < n; ) {
@@ -160,30 +183,7 @@ export function tokenize(text: string, boundaries?: Iterable<number>): Token[] {
     i += size;
   }
   close(n);
-  return boundaries ? cutAt(tokens, boundaries) : tokens;
-}
-
-/** Cuts tokens at the boundaries that fall strictly inside them. */
-function cutAt(tokens: Token[], boundaries: Iterable<number>): Token[] {
-  const cuts = [...new Set(boundaries)].sort((a, b) => a - b);
-  if (cuts.length === 0) return tokens;
-  const out: Token[] = [];
-  let k = 0;
-  for (const token of tokens) {
-    while (k < cuts.length && cuts[k]! <= token.start) k++;
-    if (k >= cuts.length || cuts[k]! >= token.end) {
-      out.push(token);
-      continue;
-    }
-    let from = token.start;
-    while (k < cuts.length && cuts[k]! < token.end) {
-      out.push({ start: from, end: cuts[k]!, cut: true });
-      from = cuts[k]!;
-      k++;
-    }
-    out.push({ start: from, end: token.end, cut: true });
-  }
-  return out;
+  return tokens;
 }
 
 /** Sentence-final punctuation. */
