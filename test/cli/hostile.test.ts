@@ -135,18 +135,18 @@ describe('hostile inputs: the command line', function () {
     const root = normalCorpus(folder('vanish'));
     for (let i = 0; i < 50; i++) fs.writeFileSync(path.join(root, `n${i}.txt`), `هاجم [داعش]{ORG @isis} ${i}\n`);
     // A preload that makes every fifth document vanish (deleted, or renamed away) right before
-    // its first stat, which is where reading starts (listing uses none).
+    // it is opened, which is where reading starts (listing opens nothing).
     const vanish = path.join(root, '..', `${path.basename(root)}-vanish.cjs`);
     fs.writeFileSync(
       vanish,
-      `const fs = require('node:fs'); const path = require('node:path'); const stat = fs.statSync;
-fs.statSync = function (file, ...rest) {
+      `const fs = require('node:fs'); const path = require('node:path'); const open = fs.openSync;
+fs.openSync = function (file, ...rest) {
   const m = /[\\\\/]n(\\d+)\\.txt$/.exec(String(file));
   if (m && Number(m[1]) % 5 === 0 && fs.existsSync(file)) {
     if (Number(m[1]) % 10 === 0) fs.renameSync(file, path.join(path.dirname(file), 'moved-' + m[1]));
     else fs.unlinkSync(file);
   }
-  return stat.call(this, file, ...rest);
+  return open.call(this, file, ...rest);
 };`,
     );
     const check = cli(root, ['check'], { nodeArgs: ['-r', vanish] });

@@ -157,25 +157,25 @@ describe('hostile inputs: the language server answers and keeps answering', func
     const root = normalCorpus(folder('churn'));
     for (let i = 0; i < 200; i++) fs.writeFileSync(path.join(root, `n${i}.txt`), `هاجم [داعش]{ORG @isis} ${i}\n`);
     // Listed, then gone when the server comes to read it: every fifth file is renamed away or
-    // deleted right before its first stat (reading starts with one; listing uses none).
-    const nodeFs = require('node:fs') as { statSync: (...args: unknown[]) => fs.Stats };
-    const statSync = nodeFs.statSync;
+    // deleted right before it is opened (reading starts there; listing opens nothing).
+    const nodeFs = require('node:fs') as { openSync: (...args: unknown[]) => number };
+    const openSync = nodeFs.openSync;
     let vanished = 0;
-    nodeFs.statSync = (...args: unknown[]) => {
+    nodeFs.openSync = (...args: unknown[]) => {
       const m = /[\\/]n(\d+)\.txt$/.exec(String(args[0]));
       if (m && Number(m[1]) % 5 === 0 && fs.existsSync(String(args[0]))) {
         if (Number(m[1]) % 10 === 0) fs.renameSync(String(args[0]), path.join(root, `r${m[1]}.txt.moved`));
         else fs.rmSync(String(args[0]));
         vanished++;
       }
-      return statSync(...args);
+      return openSync(...args);
     };
     let client: TestClient;
     try {
       client = await TestClient.inProcess(root);
       clients.push(client);
     } finally {
-      nodeFs.statSync = statSync;
+      nodeFs.openSync = openSync;
     }
     assert.equal(vanished, 40, 'forty files vanished between listing and reading');
     const stats = await client.connection.sendRequest(StatisticsRequest, {});

@@ -115,14 +115,31 @@ function positionOfByte(bytes: Uint8Array, offset: number): { line: number; colu
 
 /** Reads and decodes a text file, or says why it cannot be read. */
 export function readTextFile(file: string, maxBytes = MAX_DOCUMENT_BYTES): DecodedText | FileError {
+  let fd: number | undefined;
   try {
-    const stat = fs.statSync(file);
+    // Opened first and then asked what it is: one system call fewer a file than a stat by name
+    // before the open (a tenth of the time an export spends reading). Non-blocking, so that a
+    // named pipe does not hang the open; it is refused below, and reads of a regular file ignore
+    // the flag.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { file, message: 'not a regular file' };
     if (stat.size > maxBytes) return { file, message: `too large to read (${(stat.size / 1024 / 1024).toFixed(1)} MB; the limit is ${maxBytes / 1024 / 1024} MB)` };
-    return decodeUtf8(fs.readFileSync(file), file);
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let size = 0;
+    // Up to the size stat gave: a file growing meanwhile is read as it was then, one shrinking
+    // as it is now.
+    for (let read = -1; read !== 0 && size < bytes.length; size += read) read = fs.readSync(fd, bytes, size, bytes.length - size, null);
+    return decodeUtf8(bytes.subarray(0, size), file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { file, message: describeFsError(error), ...(code !== undefined ? { code } : {}) };
+  } finally {
+    try {
+      if (fd !== undefined) fs.closeSync(fd);
+    } catch {
+      // What was read stands; a failed close of a read-only file loses nothing.
+    }
   }
 }
 
