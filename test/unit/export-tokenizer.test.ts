@@ -17,6 +17,8 @@ describe('export: tokenizer', () => {
     ['bidi marks and ZWSP separate and belong to no token', '\u200eكلمة\u200fأخرى\u200bثالثة\u061c', ['كلمة', 'أخرى', 'ثالثة']],
     ['line breaks, tabs and no-break spaces separate', 'أ\r\nب\tج\u00a0د', ['أ', 'ب', 'ج', 'د']],
     ['a leading combining mark starts a word', '\u064bأ', ['\u064bأ']],
+    ['letters beyond the BMP are letters, and a lone surrogate a token of its own', '𝐀𝐁 a𝐀b 𝐀\u064b x\ud800y', ['𝐀𝐁', 'a𝐀b', '𝐀\u064b', 'x', '\ud800', 'y']],
+    ['a word runs through its marks and joiners, up to a digit-less separator or a symbol', 'ab\u064b\u200cc٣,d ab\u200d😀', ['ab\u064b\u200cc٣', ',', 'd', 'ab\u200d', '😀']],
   ];
   for (const [name, text, expected] of cases) {
     it(name, () => assert.deepEqual(words(text), expected));
@@ -65,7 +67,7 @@ describe('export: tokenizer', () => {
       }
       return out;
     };
-    const piece = fc.constantFrom('و', 'داعش', 'مُحَمَّد', ' ', '\n', '،', '«', '»', '3.5', '٫', '\u200c', '\u064b', '😀', '👨‍👩‍👧', 'ab', '.');
+    const piece = fc.constantFrom('و', 'داعش', 'مُحَمَّد', ' ', '\n', '،', '«', '»', '3.5', '٫', '\u200c', '\u064b', '😀', '👨‍👩‍👧', 'ab', '.', '𝐀', '\ud800');
     fc.assert(
       fc.property(
         fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join('')),

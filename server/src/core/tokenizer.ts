@@ -155,6 +155,16 @@ export function tokenize(text: string, boundaries?: Iterable<number>): Token[] {
           kind = Cls.Word;
         }
         joiner = -1;
+        if (cls === Cls.Word) {
+          // The rest of a word at once: inside a word, letters, marks and joiners only extend it.
+          // A surrogate's class (a lone one's) ends the run: a pair is left to the loop above.
+          let j = i + size;
+          for (; j < n; j++) {
+            const next = table[text.charCodeAt(j)];
+            if (next !== Cls.Word && next !== Cls.Mark && next !== Cls.Join) break;
+          }
+          size = j - i;
+        }
         break;
       case Cls.Mark:
         if (start < 0) {
