@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { type ExportFormat, type ExportOptions, EXPORT_FORMATS, createExporter, exportCorpus, MemorySink } from '../../server/src/core/export';
 import { bratFragments, toLf } from '../../server/src/core/export/brat';
+import { loadConfig } from '../../server/src/core/config';
 import { parse } from '../../server/src/core/parser';
 import { EXPORT_CORPUS, fileOf, golden, readCorpus, sliceCodePoints, sliceGraphemes, surfaces } from './export-support';
 
@@ -185,6 +186,23 @@ describe('export: formats on the fixture corpus', () => {
       assert.deepEqual(result.files, []);
       assert.match(result.issues[0]!.message, /brat cannot hold the value of role="two words"/);
       assert.deepEqual([result.issues[0]!.line, result.issues[0]!.column], [1, 1]);
+    });
+
+    it('writes the links brat can hold for every mention of an entity, and warns at each mention of the others', () => {
+      const { config } = loadConfig('types: [ORG]\nentities:\n  joc: { type: ORG, name: "قيادة\tالعمليات", links: { wikidata: Q1, viaf: "12 34", "x:y": Z9 } }\n');
+      const doc = { path: 'a.txt', parsed: parse('[القيادة]{@joc} ثم\n[قيادة العمليات]{ORG @joc}') };
+      const result = exportCorpus('brat', [doc], config);
+      assert.deepEqual(
+        fileOf(result.files, 'a.ann').split('\n').filter((l) => l.startsWith('N')),
+        ['N1\tReference T1 Catalog:joc\tقيادة العمليات', 'N2\tReference T1 Wikidata:Q1\tقيادة العمليات', 'N3\tReference T2 Catalog:joc\tقيادة العمليات', 'N4\tReference T2 Wikidata:Q1\tقيادة العمليات'],
+      );
+      assert.deepEqual(
+        result.issues.map((i) => [i.line, i.column, i.severity, i.message]),
+        [1, 2].flatMap((line) => [
+          [line, 1, 'warning', `the link viaf: "12 34" of '@joc' is not written: a brat reference is DB:ID without spaces`],
+          [line, 1, 'warning', `the link x:y: "Z9" of '@joc' is not written: a brat reference is DB:ID without spaces`],
+        ]),
+      );
     });
 
     it("makes fragments of a span across a line break as brat's editor does (one a line, trimmed)", () => {

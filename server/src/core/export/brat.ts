@@ -79,11 +79,19 @@ function field(text: string): string {
   return text.replace(/[\t\r\n]+/g, ' ');
 }
 
+/** See BratExporter.referencesOf. */
+interface CatalogReferences {
+  name?: string;
+  written: string[];
+  unwritable: [string, string][];
+}
+
 export class BratExporter extends BaseExporter {
   private readonly usedTypes = new Set<string>();
   /** Attribute values seen, per attribute. */
   private readonly attributeValues = new Map<string, Set<string>>();
   private readonly stems = new Map<string, string>();
+  private readonly references = new Map<string, CatalogReferences>();
   private nested = false;
 
   protected render(record: DocumentRecord, doc: ExportDocument, issues: IssueList): [string, string][] {
@@ -138,16 +146,11 @@ export class BratExporter extends BaseExporter {
         ann += `A${++a}\t${key} ${id} ${value}\n`;
       }
       if (span.id !== undefined) {
-        const entity = this.config.entities.get(span.id);
-        const name = field(entity?.name ?? span.text);
-        ann += `N${++n}\tReference ${id} ${CATALOG_DB}:${span.id}\t${name}\n`;
-        for (const key of Object.keys(entity?.links ?? {}).sort()) {
-          const value = entity!.links[key]!;
-          if (/\s/u.test(value) || /\s|:/u.test(key)) {
-            issues.add('warning', at, `the link ${key}: ${JSON.stringify(value)} of '@${span.id}' is not written: a brat reference is DB:ID without spaces`);
-            continue;
-          }
-          ann += `N${++n}\tReference ${id} ${bratDbName(key)}:${value}\t${name}\n`;
+        const references = this.referencesOf(span.id);
+        const name = references.name ?? field(span.text);
+        for (const reference of references.written) ann += `N${++n}\tReference ${id} ${reference}\t${name}\n`;
+        for (const [key, value] of references.unwritable) {
+          issues.add('warning', at, `the link ${key}: ${JSON.stringify(value)} of '@${span.id}' is not written: a brat reference is DB:ID without spaces`);
         }
       }
       if (span.note !== undefined) {
@@ -162,6 +165,26 @@ export class BratExporter extends BaseExporter {
       [`${stem}.txt`, lf.text],
       [`${stem}.ann`, flattened(ann)],
     ];
+  }
+
+  /**
+   * The normalizations of a catalog id, worked out once an export (a frequent entity has
+   * thousands of mentions): `Catalog:<id>`, then its links sorted by key, and the links brat
+   * cannot hold. `name` is the catalog's, when it has the id.
+   */
+  private referencesOf(catalogId: string): CatalogReferences {
+    let known = this.references.get(catalogId);
+    if (known) return known;
+    const entity = this.config.entities.get(catalogId);
+    known = { written: [`${CATALOG_DB}:${catalogId}`], unwritable: [] };
+    if (entity?.name !== undefined) known.name = field(entity.name);
+    for (const key of Object.keys(entity?.links ?? {}).sort()) {
+      const value = entity!.links[key]!;
+      if (/\s/u.test(value) || /\s|:/u.test(key)) known.unwritable.push([key, value]);
+      else known.written.push(`${bratDbName(key)}:${value}`);
+    }
+    this.references.set(catalogId, known);
+    return known;
   }
 
   override end(out: OutputSink): void {
