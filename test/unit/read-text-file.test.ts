@@ -31,7 +31,8 @@ describe('reading a text file', () => {
     const file = path.join(root, 'big.txt');
     fs.writeFileSync(file, 'x'.repeat(2 << 20));
     assert.equal(failure(readTextFile(file, 1 << 20)).message, 'too large to read (2.0 MB; the limit is 1 MB)');
-    assert.equal(failure(readTextFile(root)).message, 'not a regular file');
+    // Windows refuses to open a folder; elsewhere it opens and is then found not to be a file.
+    assert.equal(failure(readTextFile(root)).message, process.platform === 'win32' ? 'is a folder, not a file' : 'not a regular file');
     const missing = failure(readTextFile(path.join(root, 'gone.txt')));
     assert.deepEqual([missing.code, missing.message], ['ENOENT', 'no such file or folder']);
   });

@@ -70,11 +70,14 @@ function classify(cp: number): Cls {
   return cp < 0x10000 ? bmpTable()[cp]! : classifySlow(cp);
 }
 
-const EMPTY = new Int32Array(0);
+const NO_CUTS = new Int32Array(0);
 
 let segmenter: Intl.Segmenter | undefined;
 
-/** UTF-16 length of the grapheme cluster starting at `at` (symbols only: rare enough to segment). Exported for tests. */
+/**
+ * UTF-16 length of the grapheme cluster starting at `at` (symbols only: rare enough to segment).
+ * Exported for tests.
+ */
 export function firstCluster(text: string, at: number): number {
   // Only a combining mark, a joiner, a few letters (Thai and Lao SARA AM, halfwidth katakana
   // sound marks) or an astral character (emoji modifiers, regional indicators, tags) can extend a
@@ -108,7 +111,7 @@ export function tokenize(text: string, boundaries?: Iterable<number>): Token[] {
   let joiner = -1;
   // The boundaries in order (a typed array sorts numbers natively), and the first one not yet
   // passed: tokens come in order, so each token is cut as it is closed, in one pass.
-  const cuts = boundaries ? Int32Array.from(boundaries).sort() : EMPTY;
+  const cuts = boundaries ? Int32Array.from(boundaries).sort() : NO_CUTS;
   let k = 0;
   const close = (at: number): void => {
     if (start < 0) return;

@@ -125,11 +125,15 @@ export function readTextFile(file: string, maxBytes = MAX_DOCUMENT_BYTES): Decod
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { file, message: 'not a regular file' };
     if (stat.size > maxBytes) return { file, message: `too large to read (${(stat.size / 1024 / 1024).toFixed(1)} MB; the limit is ${maxBytes / 1024 / 1024} MB)` };
+    // Up to the size fstat gave: a file growing meanwhile is read as it was then, one shrinking
+    // as it is now.
     const bytes = Buffer.allocUnsafe(stat.size);
     let size = 0;
-    // Up to the size stat gave: a file growing meanwhile is read as it was then, one shrinking
-    // as it is now.
-    for (let read = -1; read !== 0 && size < bytes.length; size += read) read = fs.readSync(fd, bytes, size, bytes.length - size, null);
+    while (size < bytes.length) {
+      const read = fs.readSync(fd, bytes, size, bytes.length - size, null);
+      if (read === 0) break;
+      size += read;
+    }
     return decodeUtf8(bytes.subarray(0, size), file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
