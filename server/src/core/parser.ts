@@ -572,7 +572,7 @@ class TextTable<T extends { readonly text: string }> {
 
   /** The entry whose text is the source's `[start, end)`, if any. */
   get(source: string, start: number, end: number): T | undefined {
-    const known = this.byHash.get(unitsHash(source, start, end));
+    const known = this.byHash.get(sliceHash(source, start, end));
     if (known === undefined) return undefined;
     if (!Array.isArray(known)) return sameText(known.text, source, start, end) ? known : undefined;
     for (const entry of known) if (sameText(entry.text, source, start, end)) return entry;
@@ -580,7 +580,7 @@ class TextTable<T extends { readonly text: string }> {
   }
 
   add(entry: T): void {
-    const hash = unitsHash(entry.text, 0, entry.text.length);
+    const hash = sliceHash(entry.text, 0, entry.text.length);
     const known = this.byHash.get(hash);
     if (known === undefined) this.byHash.set(hash, entry);
     else if (Array.isArray(known)) known.push(entry);
@@ -588,7 +588,11 @@ class TextTable<T extends { readonly text: string }> {
   }
 }
 
-function unitsHash(text: string, start: number, end: number): number {
+/**
+ * TextTable's hash of `text[start, end)`, seeded with its length. Not arabic.ts's `unitsHash`,
+ * which hashes a key's units for the missed-mention search and must agree with its tokenizer.
+ */
+function sliceHash(text: string, start: number, end: number): number {
   let hash = end - start;
   for (let k = start; k < end; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
   return hash;
