@@ -38,7 +38,7 @@ import type { ParsedDocument } from '../server/src/core/model';
 import { parse } from '../server/src/core/parser';
 import { reparse } from '../server/src/core/reparse';
 import { LineIndex } from '../server/src/core/text';
-import { decodeUtf8 } from '../server/src/node/files';
+import { decodeUtf8, isFileError } from '../server/src/node/files';
 import { ExportRequest, SPAN_FIELDS, SpansRequest, type SpansResult } from '../server/src/protocol';
 import { NEWSFANE, ROOT, type Source, bigDocument, corpusDocuments, newsfaneSource, seedSource, writeCorpus } from './corpora';
 import { BenchClient, uriOf } from './lsp';
@@ -159,7 +159,7 @@ function decodeWithTextDecoder(bytes: Uint8Array): string {
 /** UTF-8 decoded as the server reads a document from disk (see `decodeUtf8`). */
 function decodeAsFiles(bytes: Uint8Array): string {
   const decoded = decodeUtf8(bytes, 'big.txt');
-  if ('message' in decoded) throw new Error(decoded.message);
+  if (isFileError(decoded)) throw new Error(decoded.message);
   return decoded.text;
 }
 

@@ -451,14 +451,14 @@ class MentionGroups<Entry extends NameEntry> {
   /** The mentions of a name, document by document, each document's in order. */
   mentions(name: string): Mention[] {
     const out: Mention[] = [];
-    for (const docId of this.idsOf(name)) this.pick(name, docId, out);
+    for (const docId of idsOf(this.entries.get(name)?.docs)) this.pick(name, docId, out);
     return out;
   }
   /** The same by document, the documents in the order of their ids (as lists of places show them). */
   *byDocument(name: string): Generator<[string, Mention[]]> {
     const entry = this.entries.get(name);
     if (entry?.docs === undefined) return;
-    const ids = (entry.sortedIds ??= [...this.idsOf(name)].sort());
+    const ids = (entry.sortedIds ??= [...idsOf(entry.docs)].sort());
     for (const docId of ids) yield [docId, this.pick(name, docId, [])];
   }
   /** Appends a document's mentions of a name to `out`, in order. */
@@ -487,11 +487,6 @@ class MentionGroups<Entry extends NameEntry> {
     let n = 0;
     for (const count of docs.values()) n += count;
     return n;
-  }
-  /** The ids of the documents that name a name, in the order they first did. */
-  private idsOf(name: string): Iterable<string> {
-    const docs = this.entries.get(name)?.docs;
-    return docs === undefined ? [] : docs instanceof Map ? docs.keys() : [docs.docId];
   }
   /** The indices of a document's spans by the name they give, made once while what they name is unchanged. */
   private listsOf(names: readonly MentionName[]): Map<string, number[]> {
@@ -1080,6 +1075,11 @@ export class CorpusIndex {
     this.dormant = [];
     if (this.firstTokensGone > 1024 && this.firstTokensGone > this.annotatedByFirst.size) this.firstTokenTable = undefined;
   }
+}
+
+/** The ids of the documents that name a name, in the order they first did. */
+function idsOf(docs: NamingDocuments | undefined): Iterable<string> {
+  return docs === undefined ? [] : docs instanceof Map ? docs.keys() : [docs.docId];
 }
 
 function newNameEntry(): NameEntry {
