@@ -363,6 +363,31 @@ describe('fast paths: missed mentions', () => {
     );
   });
 
+  it("finds what the straightforward search finds with proclitics of the corpus's own, and searched with another configuration than the index's", () => {
+    const own = loadConfig(`${CONFIG_YAML}clitics:\n  proclitics: [و, س, ولل, بال]\n`).config;
+    // Words behind the corpus's own proclitics: ولل before the article takes its alef, as لل does.
+    const ownPieceArb = fc.oneof(
+      pieceArb,
+      fc.tuple(fc.constantFrom('س', 'و', 'سو'), fc.constantFrom(...SURFACES)).map(([p, s]) => p + s),
+      fc.constantFrom(...SURFACES.filter((s) => s.startsWith('ال'))).map((s) => `ولل${s.slice(2)}`),
+    );
+    const ownDocArb = fc.array(fc.tuple(ownPieceArb, fc.constantFrom(' ', '\n', '، ')), { maxLength: 30 }).map((parts) => parts.map(([p, s]) => p + s).join(''));
+    fc.assert(
+      fc.property(fc.array(ownDocArb, { minLength: 1, maxLength: 3 }), ownDocArb, (others, text) => {
+        const doc = parse(text);
+        fc.pre(doc.problems.length === 0);
+        const index = new CorpusIndex(own);
+        others.forEach((other, i) => index.update(`other${i}`, parse(other)));
+        index.update('doc', doc);
+        const simple = (o: Occurrence[]): [number, number, string][] => o.map((x) => [x.start, x.end, x.surface.key]);
+        assert.deepEqual(simple(findMissedMentions(doc, index, own)), simple(referenceMissedMentions(doc, index, own)));
+        // The index's first-token table knows its own configuration's proclitics, not these.
+        assert.deepEqual(simple(findMissedMentions(doc, index, config)), simple(referenceMissedMentions(doc, index, config)));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
   it('with a cache of the lines kept across edits, finds what a search afresh finds', () => {
     // An edit of the document; now and then another document changes too (its surfaces come and go).
     const editsArb = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.oneof(pieceArb, fc.constantFrom('\n', ' ', '\r\n', '[')), fc.option(docArb, { freq: 4 })), { maxLength: 12 });

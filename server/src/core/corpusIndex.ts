@@ -198,24 +198,64 @@ export class FirstToken {
  * one whose first two tokens are the word and the next. Words such as و, من and علي start a few
  * surfaces of two tokens or more each, and were a fifth of NewsFANE's words: almost always
  * followed by another word than those surfaces' second, they now stop at the bits.
+ *
+ * Two last sets say the same of a word as the search meets it, as it stands or after one of the
+ * table's proclitics (see `mayStartIn`): the search takes each proclitic a word starts with off
+ * it and looks the rest up, and most words of Arabic text start like one.
  */
 export class FirstTokenTable {
   private readonly bits = new Uint32Array(1 << (SIGNATURE_BITS - 5));
   private readonly singles = new Uint32Array(1 << (SIGNATURE_BITS - 5));
   private readonly pairs = new Uint32Array(1 << (SIGNATURE_BITS - 5));
+  private readonly singleWords = new Uint32Array(1 << (SIGNATURE_BITS - 5));
+  private readonly pairWords = new Uint32Array(1 << (SIGNATURE_BITS - 5));
   private readonly bySignature = new Map<number, FirstToken[]>();
+  private readonly procliticKeys: readonly string[];
+
+  /** `proclitics` as the configuration lists them: those the search takes off words (see `mayStartIn`). */
+  constructor(readonly proclitics: readonly string[] = []) {
+    this.procliticKeys = proclitics.map(matchingKey).filter((key) => key.length > 0);
+  }
 
   /** Lists a first token with the tokens of one of its surfaces (each of its surfaces must be given). */
   add(first: FirstToken, tokens: readonly string[]): void {
     const hash = stringHash(first.token);
     const signature = signatureOfHash(hash);
-    if (tokens.length < 2) setBit(this.singles, signature);
-    else setBit(this.pairs, pairSignature(hash, stringHash(tokens[1]!)));
+    const second = tokens.length < 2 ? undefined : stringHash(tokens[1]!);
+    if (second === undefined) setBit(this.singles, signature);
+    else setBit(this.pairs, pairSignature(hash, second));
+    for (const word of this.wordsOf(first.token)) {
+      if (second === undefined) setBit(this.singleWords, signatureOf(word));
+      else setBit(this.pairWords, pairSignature(stringHash(word), second));
+    }
     const listed = this.bySignature.get(signature);
     if (listed === undefined) {
       this.bySignature.set(signature, [first]);
       setBit(this.bits, signature);
     } else if (!listed.includes(first)) listed.push(first);
+  }
+
+  /**
+   * The words a first token may stand in: itself, after each proclitic, and after one ending in
+   * لل with the article's alef gone (ل + الاقليم = للاقليم). More than the search takes (it
+   * wants two units or more after a proclitic) does no harm: a word let through is looked up.
+   */
+  private wordsOf(token: string): string[] {
+    const words = [token];
+    for (const proclitic of this.procliticKeys) {
+      words.push(proclitic + token);
+      if (proclitic.endsWith('لل') && token.startsWith('ا')) words.push(proclitic.slice(0, -1) + token.slice(1));
+    }
+    return words;
+  }
+
+  /**
+   * Whether a surface may start in a word whose `unitsHash` is `hash`, as it stands or after one
+   * of the table's proclitics, followed by one whose hash is `next` (undefined: none follows).
+   * When not, the word need not be looked up at all.
+   */
+  mayStartIn(hash: number, next: number | undefined): boolean {
+    return hasBit(this.singleWords, signatureOfHash(hash)) || (next !== undefined && hasBit(this.pairWords, pairSignature(hash, next)));
   }
 
   /** The first tokens with this signature, or undefined when none has it. */
@@ -895,7 +935,7 @@ export class CorpusIndex {
   firstTokens(): FirstTokenTable {
     if (!this.firstTokenTable) {
       // The records of the first tokens gone go with the table that listed them.
-      const table = new FirstTokenTable();
+      const table = new FirstTokenTable(this.config.clitics.proclitics);
       const firsts = new Map<string, FirstToken>();
       for (const byFirst of [this.annotatedByFirst, this.catalogByFirst]) {
         byFirst.forEach((records, token) => {

@@ -310,6 +310,10 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
   // string. (A source without the table is asked for each candidate's string.)
   const firstTokens = index.surfacesOf !== undefined ? index.firstTokens?.() : undefined;
   const surfacesOf = index.surfacesOf?.bind(index);
+  // A word that holds no known first token, as it stands or after a proclitic, is passed by at
+  // one lookup; the table must know the proclitics this search takes off (the index's are its
+  // configuration's).
+  const wordFilter = firstTokens !== undefined && sameStrings(firstTokens.proclitics, config.clitics.proclitics) ? firstTokens : undefined;
 
   return (tokens, found) => {
     const { units, hashes, offsets, starts, ends, count: last } = tokens;
@@ -365,6 +369,7 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
       const e = ends[t]!;
       const length = e - s;
       const hash = hashes[t]!;
+      if (wordFilter !== undefined && !wordFilter.mayStartIn(hash, t + 1 < last ? hashes[t + 1] : undefined)) continue;
       const c0 = units[s]!;
       best = undefined;
       bestTokens = 0;
@@ -388,6 +393,10 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
       }
     }
   };
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 }
 
 /** Whether `units` spell `text` (from its unit `from` on) at `at`. */
