@@ -2,7 +2,8 @@
 // `npm run package`: type-checks, bundles for production (minified, no source maps) and packs
 // the extension with @vscode/vsce into corpus-annotator-VERSION.vsix. .vscodeignore decides what
 // goes in (bundles, grammar, schema, language configuration, README and its images, LICENSE);
-// this script then checks the result: under 2 MB, and no sources, tests or source maps.
+// this script then checks the result: under 2 MB, the bundles in, and no sources, tests or
+// source maps.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +44,11 @@ const unwanted = files.filter((f) => /^extension\/(client|server|test|bench|seed
 console.log(`${vsix}: ${(size / 1024).toFixed(0)} KiB, ${files.length} files`);
 if (size > MAX_BYTES) {
   console.error(`package: ${vsix} is over 2 MB`);
+  process.exit(1);
+}
+const needed = ['extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/fileWriterWorker.js'].filter((f) => !files.includes(f));
+if (needed.length > 0) {
+  console.error(`package: ${vsix} lacks ${needed.join(', ')}`);
   process.exit(1);
 }
 if (unwanted.length > 0) {

@@ -56,6 +56,32 @@ describe('cli: export and import', function () {
     }
   });
 
+  it("a corpus too big to write at the end is written on the export's own thread, the same bytes", () => {
+    // 300 documents, some 1,300,000 characters of brat: the files go to the writing thread the
+    // bundle starts (dist/fileWriterWorker.js) as they are rendered.
+    const corpus = path.join(tmp, 'big');
+    fs.mkdirSync(path.join(corpus, 'docs'), { recursive: true });
+    fs.writeFileSync(path.join(corpus, 'corpus.yaml'), 'types: [PER, ORG]\n');
+    const line = (i: number): string => `قال المتحدث ${i} باسم [قيادة العمليات المشتركة]{ORG} اللواء [تحسين الخفاجي]{PER} 😀 إن القوات تقدمت.\n`;
+    for (let i = 0; i < 300; i++) fs.writeFileSync(path.join(corpus, 'docs', `${String(i).padStart(3, '0')}.txt`), Array.from({ length: 30 }, (_, k) => line(i * 30 + k)).join(''));
+    const run = cli(['export', '--format', 'brat', '--out', path.join(tmp, 'out'), corpus]);
+    assert.equal(run.code, 0, run.stderr);
+    const files = tree(path.join(tmp, 'out'));
+    assert.equal(files.length, 602);
+    // Each document exported alone (written at the end, on the main thread) gives the same bytes.
+    for (const name of ['000', '137', '299']) {
+      const alone = path.join(tmp, `alone-${name}`);
+      fs.mkdirSync(path.join(alone, 'docs'), { recursive: true });
+      fs.copyFileSync(path.join(corpus, 'corpus.yaml'), path.join(alone, 'corpus.yaml'));
+      fs.copyFileSync(path.join(corpus, 'docs', `${name}.txt`), path.join(alone, 'docs', `${name}.txt`));
+      assert.equal(cli(['export', '--format', 'brat', '--out', path.join(tmp, `out-${name}`), alone]).code, 0);
+      for (const ext of ['txt', 'ann']) {
+        const file = path.join('docs', `${name}.${ext}`);
+        assert.ok(fs.readFileSync(path.join(tmp, 'out', file)).equals(fs.readFileSync(path.join(tmp, `out-${name}`, file))), file);
+      }
+    }
+  });
+
   it('refuses a non-empty output folder without --force and leaves it alone', () => {
     const out = path.join(tmp, 'out');
     fs.mkdirSync(out);

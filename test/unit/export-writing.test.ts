@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -82,6 +83,50 @@ describe('export: writing the output (staging, background writes)', () => {
     await assert.rejects(staged.flush(true), (error: NodeJS.ErrnoException) => error.code === 'EISDIR');
     await staged.abort();
     assert.deepEqual(fs.readdirSync(tmp), []);
+  });
+
+  it('a write that fails on the writing thread rejects the flush with the error as fs gives it, and the abort leaves nothing', async () => {
+    const out = path.join(tmp, 'out');
+    const staged = StagedOutput.open(out, { policy: 'empty', force: false });
+    staged.write('d/f.txt', 'نص');
+    staged.write('d', 'a file where the folder is'); // EISDIR when it is opened
+    for (const [file, text] of writes()) staged.write(file, text);
+    // More than a batch is buffered: the files go to the writing thread, not written here, and
+    // this flush does not wait for them; the next one says how it went.
+    await staged.flush();
+    const fromFs = (error: NodeJS.ErrnoException): boolean => error.code === 'EISDIR' && error.syscall === 'open' && error.path?.endsWith(`${path.sep}d`) === true;
+    await assert.rejects(staged.flush(true), fromFs);
+    // Nothing more is written, or handed over.
+    for (const [file, text] of writes()) staged.write(file, text);
+    await assert.rejects(staged.flush(true), fromFs);
+    await staged.abort();
+    assert.deepEqual(fs.readdirSync(tmp), []);
+  });
+
+  it('a writing thread that stops before its work is done fails the flush', async () => {
+    const staged = StagedOutput.open(path.join(tmp, 'out'), { policy: 'empty', force: false });
+    for (const [file, text] of writes()) staged.write(file, text);
+    await staged.flush(); // more than a batch: the thread starts, and is stopped before it has begun
+    await (staged as unknown as { writer: { terminate(): Promise<number> } }).writer.terminate();
+    await assert.rejects(staged.flush(true), /the thread writing the files stopped/);
+    await staged.abort();
+    assert.deepEqual(fs.readdirSync(tmp), []);
+  });
+
+  it('a process waits for the writing thread while it has work, and not when it is idle', () => {
+    // A process with nothing else to wait for: it must not end before the files are written, nor
+    // be kept alive by a thread with nothing to do (a staged output left without commit or abort).
+    const script = (commit: boolean): string => `
+      const { StagedOutput } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'server', 'src', 'node', 'writeAtomic.js'))});
+      const staged = StagedOutput.open(${JSON.stringify(path.join(tmp, commit ? 'out' : 'left'))}, { policy: 'empty', force: false });
+      for (let i = 0; i < 3000; i++) staged.write('f' + i + '.txt', 'نص '.repeat(100));
+      ${commit ? 'staged.flush().then(() => staged.flush(true)).then(() => staged.commit());' : 'staged.flush();'}`;
+    for (const commit of [true, false]) {
+      const run = spawnSync(process.execPath, ['-e', script(commit)], { encoding: 'utf8', timeout: 20000 });
+      assert.equal(run.status, 0, `${commit ? 'commit' : 'left'}: ${run.stderr}${run.error ?? ''}`);
+    }
+    assert.equal(fs.readdirSync(path.join(tmp, 'out')).length, 3000);
+    assert.equal(fs.readFileSync(path.join(tmp, 'out', 'f2999.txt'), 'utf8'), 'نص '.repeat(100));
   });
 
   it('an export cancelled midway, with files already written to staging, leaves no output', async () => {

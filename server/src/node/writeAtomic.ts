@@ -4,21 +4,29 @@
  * on one file system. A failure or an abort leaves the output folder as it was.
  *
  * Two ways to write. Import writes its few files synchronously (`write`, then `commit`). Export
- * calls `flush` as it goes: files are then created in libuv's thread pool, many at once, while
+ * calls `flush` as it goes: files are then written by a thread of their own, in batches, while
  * the main thread renders the next documents. Creating a file can cost far more than writing it:
  * ext4 without a journal (as on the development VM) scans past every inode of the block group
  * freed in the last minute (five while not yet written back) for each new file, 0.3-0.9 ms of
  * kernel time a file after some 20,000 files were deleted nearby, against 20-30 µs otherwise.
- * Only the open goes through the pool: the write and close after it are cheap and done inline,
- * because each trip through the pool costs the main thread more than a small write does (20,000
- * files into /dev/shm, main-thread time: 0.34 s synchronously, 0.45 s opening in the pool,
- * 0.8-1 s with fs.writeFile or fs.promises.writeFile, which make three trips). Nothing is
- * fsynced: the rename makes the output appear whole; durability is the file system's.
+ * One thread, not libuv's pool: each trip through the pool cost the main thread more than the
+ * write it carried, and four threads creating files in one folder at once slowed each other
+ * down (20,000 files of 2,500 characters while the main thread rendered for 1.1 s: 1.2 s in all
+ * with the writing thread, 1.8-1.9 s opening in the pool, into /dev/shm; on the VM's ext4 after
+ * mass deletions, 1.3-2.7 s against 4.3-11 s, the pool's threads spending 7-22 s of CPU time).
+ * An export that never buffers a batch is written synchronously at the end: no thread is worth
+ * starting for it. Nothing is fsynced: the rename makes the output appear whole; durability is
+ * the file system's.
  */
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describeFsError } from './files';
+import type { BatchReply, WriteBatch } from './fileWriterWorker';
+
+/** The writing thread's script, built beside this module (see fileWriterWorker.ts). */
+const WRITER_SCRIPT = path.join(__dirname, 'fileWriterWorker.js');
 
 /** A problem with the output folder, said in one line. */
 export class OutputError extends Error {}
@@ -36,14 +44,9 @@ export interface StagingOptions {
 const FILE_BUFFER = 1 << 20;
 const TOTAL_BUFFER = 16 << 20;
 
-/** Background writing (`flush`): buffered characters worth handing to the thread pool at once. */
+/** Background writing (`flush`): buffered characters worth handing to the writing thread at once. */
 const BATCH = 256 << 10;
-/**
- * Files being opened at once. More than the pool's four threads: the main thread takes the
- * finished opens only between chunks of documents, and the pool should not run dry meanwhile.
- */
-const OPENS_IN_FLIGHT = 64;
-/** Characters handed to the background writes and not yet written, above which `flush` waits. */
+/** Characters handed to the writing thread and not yet written, above which `flush` waits. */
 const BACKLOG = 16 << 20;
 
 /** Files written into a staging folder until `commit` moves them into the output folder. */
@@ -56,16 +59,14 @@ export class StagedOutput {
 
   // Background writing, started by the first `flush`.
   private background = false;
-  /** Files handed to the background writes, in order, waiting for an open: [relative path, text]. */
-  private queue: [string, string][] = [];
-  private queueHead = 0;
-  /** Characters queued or being written. */
+  /** The writing thread, started when the first batch is handed over. */
+  private writer: Worker | undefined;
+  /** The characters of each batch handed over and not yet answered, in order. */
+  private readonly batches: number[] = [];
+  /** Characters handed over and not yet written. */
   private pending = 0;
-  private opening = 0;
-  /** Files queued or being written: text for them written meanwhile waits in its buffer, so that appends stay in order. */
-  private readonly writing = new Set<string>();
   private failure: { error: unknown } | undefined;
-  /** Called after every background write ends: `flush` and `abort` wait on them. */
+  /** Called after every batch the thread answers: `flush` waits on them. */
   private waiters: (() => void)[] = [];
 
   private constructor(
@@ -147,60 +148,76 @@ export class StagedOutput {
    * then nothing more is written. From the first call on, `write` only buffers.
    */
   async flush(all = false): Promise<void> {
-    if (this.done) throw new Error('flush after commit or abort');
+    this.throwIfEnded();
     this.background = true;
-    for (;;) {
-      if (this.failure) throw this.failure.error;
-      if (this.done) throw new Error('flush after commit or abort');
-      if (all || this.buffered >= BATCH) {
-        for (const file of [...this.buffers.keys()]) {
-          if (this.writing.has(file)) continue; // its turn comes when the write under way ends
-          const text = this.take(file)!;
-          this.writing.add(file);
-          this.queue.push([file, text]);
-          this.pending += text.length;
-        }
-        this.startOpens();
+    if (all && !this.writer) {
+      // Less than a batch in all: written here and now.
+      try {
+        for (const file of [...this.buffers.keys()]) this.flushSync(file);
+      } catch (error) {
+        this.failure = { error };
+        throw error;
       }
-      const waitFor = all ? this.pending > 0 || this.buffered > 0 : this.pending >= BACKLOG;
-      if (!waitFor) return;
+      return;
+    }
+    if (all || this.buffered >= BATCH) this.handOver();
+    for (;;) {
+      this.throwIfEnded();
+      if (!(all ? this.pending > 0 : this.pending >= BACKLOG)) return;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
 
-  private startOpens(): void {
-    while (this.opening < OPENS_IN_FLIGHT && this.queueHead < this.queue.length && !this.failure && !this.done) {
-      const [file, text] = this.queue[this.queueHead]!;
-      this.queue[this.queueHead++] = undefined!; // let the text go once written
-      this.opening++;
-      fs.open(path.join(this.staging, file), 'a', (openError, fd) => {
-        let error: unknown = openError ?? undefined;
-        if (!error && !this.done && !this.failure) {
-          try {
-            fs.writeFileSync(fd, text); // all of it; leaves fd open
-          } catch (writeError) {
-            error = writeError;
-          }
-        }
-        if (!openError) {
-          try {
-            fs.closeSync(fd);
-          } catch (closeError) {
-            error ??= closeError;
-          }
-        }
-        if (error && !this.failure) this.failure = { error };
-        this.opening--;
-        this.pending -= text.length;
-        this.writing.delete(file);
-        if (this.queueHead === this.queue.length) {
-          this.queue = [];
-          this.queueHead = 0;
-        }
-        this.startOpens();
-        for (const wake of this.waiters.splice(0)) wake();
-      });
+  /** Throws the first write's error, or (after commit or abort) that there is nothing to flush. */
+  private throwIfEnded(): void {
+    if (this.failure) throw this.failure.error;
+    if (this.done) throw new Error('flush after commit or abort');
+  }
+
+  /** Hands every buffered file to the writing thread, as one batch; it writes them in the order given. */
+  private handOver(): void {
+    if (this.failure || this.buffers.size === 0) return;
+    const batch: WriteBatch = { files: [], texts: [] };
+    let size = 0;
+    for (const file of [...this.buffers.keys()]) {
+      const text = this.take(file)!;
+      batch.files.push(path.join(this.staging, file));
+      batch.texts.push(text);
+      size += text.length;
     }
+    const writer = this.writerThread();
+    writer.postMessage(batch);
+    // Held while it has work, as a write in libuv's pool would hold the process.
+    writer.ref();
+    this.batches.push(size);
+    this.pending += size;
+  }
+
+  private writerThread(): Worker {
+    if (this.writer) return this.writer;
+    const writer = new Worker(WRITER_SCRIPT);
+    writer.on('message', (reply: BatchReply) => {
+      this.pending -= this.batches.shift()!;
+      if (this.batches.length === 0) writer.unref();
+      if (!reply.ok && !this.failure) this.failure = { error: Object.assign(new Error(reply.error.message), reply.error) };
+      this.wake();
+    });
+    const lost = (error: Error): void => {
+      this.failure ??= { error };
+      this.wake();
+    };
+    writer.on('error', lost);
+    writer.on('exit', (code) => {
+      if (!this.done) lost(new Error(`the thread writing the files stopped (exit code ${code})`));
+    });
+    // Idle, it keeps no process alive (commit and abort end it). Unref'd after the listeners are
+    // added: adding one refs it again.
+    writer.unref();
+    return (this.writer = writer);
+  }
+
+  private wake(): void {
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
   /** Files (relative paths) that exist in the output folder and would be replaced. */
@@ -222,6 +239,7 @@ export class StagedOutput {
       }
     }
     this.done = true;
+    void this.writer?.terminate();
     try {
       if (!this.existed) {
         fs.renameSync(this.staging, this.outDir);
@@ -241,31 +259,23 @@ export class StagedOutput {
   }
 
   /**
-   * Drops everything written so far. The staging folder is removed at once, or, when files are
-   * being opened in the background, once they are closed (an open under way could create a file
-   * in it again): the promise says when it is gone.
+   * Drops everything written so far. The staging folder is removed at once, or, when a writing
+   * thread was started, once it has stopped (a write under way could create a file in it again):
+   * the promise says when it is gone.
    */
   abort(): Promise<void> {
     this.done = true;
     this.buffers.clear();
-    this.queue = [];
-    this.queueHead = 0;
     const remove = (): void => fs.rmSync(this.staging, { recursive: true, force: true });
-    if (this.opening === 0) {
+    const waiting = this.waiters.splice(0);
+    if (!this.writer) {
       remove(); // synchronously: import calls this without waiting
+      waiting.forEach((wake) => wake());
       return Promise.resolve();
     }
-    return new Promise<void>((resolve, reject) => {
-      const whenClosed = (): void => {
-        if (this.opening > 0) return void this.waiters.push(whenClosed);
-        try {
-          remove();
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
-      };
-      whenClosed();
+    return this.writer.terminate().then(() => {
+      remove();
+      waiting.forEach((wake) => wake());
     });
   }
 }
