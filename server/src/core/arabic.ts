@@ -109,6 +109,24 @@ export function unitsHash(units: Uint16Array, start: number, end: number): numbe
   return h;
 }
 
+/** UNIT_HASH_BASE to the nth power (modulo 2^32), the first few kept. */
+const HASH_POWERS = new Int32Array(64).map((_, n) => basePower(n));
+
+function basePower(n: number): number {
+  let power = 1;
+  for (let k = 0; k < n; k++) power = Math.imul(power, UNIT_HASH_BASE);
+  return power;
+}
+
+/**
+ * UNIT_HASH_BASE to the nth power (modulo 2^32): the hash of units `a` then `b` is
+ * `unitsHash(a) * unitsHashPower(b.length) + unitsHash(b)`, so a hash of a word with a prefix
+ * added or taken off needs no unit read again.
+ */
+export function unitsHashPower(n: number): number {
+  return n < HASH_POWERS.length ? HASH_POWERS[n]! : basePower(n);
+}
+
 /** `unitsHash` of a string's code units. */
 export function stringHash(text: string): number {
   let h = 0;

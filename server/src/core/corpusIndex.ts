@@ -6,7 +6,7 @@
  * kept incrementally for the questions the diagnostics ask on every span.
  */
 
-import { matchingKey, stringHash } from './arabic';
+import { matchingKey, stringHash, unitsHashPower } from './arabic';
 import { type CorpusConfig, effectiveType } from './config';
 import type { ParsedDocument, Span } from './model';
 import { parse } from './parser';
@@ -210,11 +210,15 @@ export class FirstTokenTable {
   private readonly singleWords = new Uint32Array(1 << (SIGNATURE_BITS - 5));
   private readonly pairWords = new Uint32Array(1 << (SIGNATURE_BITS - 5));
   private readonly bySignature = new Map<number, FirstToken[]>();
-  private readonly procliticKeys: readonly string[];
+  /** The keys of the proclitics, as `unitsHash`es: of the whole key, and of the key but its last unit after one ending in لل. */
+  private readonly procliticHashes: readonly { hash: number; restoresAlef: boolean; butLast: number }[];
 
   /** `proclitics` as the configuration lists them: those the search takes off words (see `mayStartIn`). */
   constructor(readonly proclitics: readonly string[] = []) {
-    this.procliticKeys = proclitics.map(matchingKey).filter((key) => key.length > 0);
+    this.procliticHashes = proclitics
+      .map(matchingKey)
+      .filter((key) => key.length > 0)
+      .map((key) => ({ hash: stringHash(key), restoresAlef: key.endsWith('لل'), butLast: stringHash(key.slice(0, -1)) }));
   }
 
   /** Lists a first token with the tokens of one of its surfaces (each of its surfaces must be given). */
@@ -224,9 +228,9 @@ export class FirstTokenTable {
     const second = tokens.length < 2 ? undefined : stringHash(tokens[1]!);
     if (second === undefined) setBit(this.singles, signature);
     else setBit(this.pairs, pairSignature(hash, second));
-    for (const word of this.wordsOf(first.token)) {
-      if (second === undefined) setBit(this.singleWords, signatureOf(word));
-      else setBit(this.pairWords, pairSignature(stringHash(word), second));
+    for (const word of this.wordHashes(first.token, hash)) {
+      if (second === undefined) setBit(this.singleWords, signatureOfHash(word));
+      else setBit(this.pairWords, pairSignature(word, second));
     }
     const listed = this.bySignature.get(signature);
     if (listed === undefined) {
@@ -236,15 +240,20 @@ export class FirstTokenTable {
   }
 
   /**
-   * The words a first token may stand in: itself, after each proclitic, and after one ending in
-   * لل with the article's alef gone (ل + الاقليم = للاقليم). More than the search takes (it
-   * wants two units or more after a proclitic) does no harm: a word let through is looked up.
+   * The `unitsHash`es of the words a first token (whose hash is `hash`) may stand in: itself,
+   * after each proclitic, and after one ending in لل with the article's alef gone (ل + الاقليم =
+   * للاقليم). Worked out from the hashes, no word made: a corpus's table lists thousands of first
+   * tokens, a dozen words each. More than the search takes (it wants two units or more after a
+   * proclitic) does no harm: a word let through is looked up.
    */
-  private wordsOf(token: string): string[] {
-    const words = [token];
-    for (const proclitic of this.procliticKeys) {
-      words.push(proclitic + token);
-      if (proclitic.endsWith('لل') && token.startsWith('ا')) words.push(proclitic.slice(0, -1) + token.slice(1));
+  private wordHashes(token: string, hash: number): number[] {
+    const words = [hash];
+    const shift = unitsHashPower(token.length);
+    // The token but its alef, for after لل: its hash less the alef's share.
+    const alefGone = token.startsWith('ا') ? (hash - Math.imul(0x0627, unitsHashPower(token.length - 1))) | 0 : undefined;
+    for (const proclitic of this.procliticHashes) {
+      words.push((Math.imul(proclitic.hash, shift) + hash) | 0);
+      if (proclitic.restoresAlef && alefGone !== undefined) words.push((Math.imul(proclitic.butLast, unitsHashPower(token.length - 1)) + alefGone) | 0);
     }
     return words;
   }

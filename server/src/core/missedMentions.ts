@@ -7,7 +7,7 @@
  * makes a keystroke cost the search of one line instead of the whole document's.
  */
 
-import { KeyTokenRoom, type KeyTokens, UNIT_HASH_BASE, codesToString, matchingKey, matchingKeyTokens, stringHash } from './arabic';
+import { KeyTokenRoom, type KeyTokens, codesToString, matchingKey, matchingKeyTokens, stringHash, unitsHashPower } from './arabic';
 import type { CorpusConfig } from './config';
 import { type CorpusIndex, FirstToken, FirstTokenTable, type KnownSurface, type SurfaceCandidate, SurfacesStarting, tokensOf } from './corpusIndex';
 import type { ParsedDocument } from './model';
@@ -134,19 +134,6 @@ function procliticCandidates(proclitics: readonly string[]): readonly (readonly 
     procliticsByInitial.set(proclitics, (byInitial = lists));
   }
   return byInitial;
-}
-
-/** UNIT_HASH_BASE to the nth power (modulo 2^32), the first few kept. */
-const HASH_POWERS = new Int32Array(64).map((_, n) => basePower(n));
-
-function basePower(n: number): number {
-  let power = 1;
-  for (let k = 0; k < n; k++) power = Math.imul(power, UNIT_HASH_BASE);
-  return power;
-}
-
-function hashPower(n: number): number {
-  return n < HASH_POWERS.length ? HASH_POWERS[n]! : basePower(n);
 }
 
 /**
@@ -382,9 +369,9 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
         const p = candidates[k]!;
         const cut = p.key.length;
         if (length - cut < 2 || !spells(units, s, p.key)) continue;
-        tryToken(t, s + cut, e, cut, -1, (hash - Math.imul(p.hash, hashPower(length - cut))) | 0);
+        tryToken(t, s + cut, e, cut, -1, (hash - Math.imul(p.hash, unitsHashPower(length - cut))) | 0);
         // After لل the surface's alef is not in the text: the occurrence starts at the second ل.
-        if (p.restoresAlef) tryToken(t, s + cut - 1, e, cut - 1, 0x0627, (hash + Math.imul(0x0627 - p.hashButLast, hashPower(length - cut + 1))) | 0);
+        if (p.restoresAlef) tryToken(t, s + cut - 1, e, cut - 1, 0x0627, (hash + Math.imul(0x0627 - p.hashButLast, unitsHashPower(length - cut + 1))) | 0);
       }
       const occurrence = best as Occurrence | undefined;
       if (occurrence) {
