@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SEVERITY } from '../../server/src/core/diagnostics';
 import { parse } from '../../server/src/core/parser';
 import { CLI, FIXTURES, SEEDS } from '../support/paths';
+import { removeTempFolders, tempFolder } from '../support/tempFolders';
 
 const CHECK = path.join(FIXTURES, 'check');
 
@@ -17,6 +17,7 @@ function run(cwd: string, ...args: string[]): { code: number | null; stdout: str
 }
 
 describe('corpus-annotator check', () => {
+  after(removeTempFolders);
   it('finds the annotated seed corpus clean: no errors, warnings, infos or hints', () => {
     const { code, stdout, stderr } = run(SEEDS, 'check');
     assert.equal(stderr, '');
@@ -88,7 +89,7 @@ describe('corpus-annotator check', () => {
   });
 
   it('fails on too many warnings with --max-warnings', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-check-'));
+    const dir = tempFolder('ca-check-');
     fs.writeFileSync(path.join(dir, 'corpus.yaml'), 'types: { PER: {} }\n');
     fs.writeFileSync(path.join(dir, 'a.txt'), '[ x]{PER} [ y]{PER}\n');
     assert.equal(run(dir, 'check').code, 0);
@@ -116,7 +117,7 @@ describe('corpus-annotator check', () => {
     }
 
     it('a folder with no corpus', () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-none-'));
+      const dir = tempFolder('ca-none-');
       const { code, stderr } = run(dir, 'check');
       assert.match(stderr, /^corpus-annotator check: \.: no corpus here/);
       assert.equal(code, 2);
@@ -124,7 +125,7 @@ describe('corpus-annotator check', () => {
   });
 
   it('checks the syntax of a file outside every corpus', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-loose-'));
+    const dir = tempFolder('ca-loose-');
     fs.writeFileSync(path.join(dir, 'loose.txt'), 'a [b]{ANY @thing} ]\n');
     const { code, stdout } = run(dir, 'check', 'loose.txt');
     assert.equal(stdout, "loose.txt:1:19  error  stray ']' (write '\\]' for a literal bracket)  unmatched-bracket\n1 file checked: 1 error, 0 warnings, 0 infos, 0 hints\n");
@@ -133,7 +134,7 @@ describe('corpus-annotator check', () => {
 
   it('exits quietly when its reader stops early (check | head)', () => {
     // Far more output than a pipe buffers, so the CLI is still writing when head has gone.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-epipe-'));
+    const dir = tempFolder('ca-epipe-');
     fs.writeFileSync(path.join(dir, 'corpus.yaml'), 'types: { ORG: {} }\n');
     fs.writeFileSync(path.join(dir, 'a.txt'), ']'.repeat(20000) + '\n');
     const result = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" check --format json | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`], { cwd: dir, encoding: 'utf8' });
@@ -151,7 +152,7 @@ describe('corpus-annotator check', () => {
   });
 
   it('counts columns in UTF-16 units and lines after CRLF and a BOM as editors do', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-crlf-'));
+    const dir = tempFolder('ca-crlf-');
     fs.writeFileSync(path.join(dir, 'corpus.yaml'), 'types: { ORG: {} }\n');
     fs.writeFileSync(path.join(dir, 'a.txt'), '\uFEFFok\r\n😀 [x]{NOPE}\r\n');
     const { stdout } = run(dir, 'check');

@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   type CodeAction,
@@ -25,12 +24,15 @@ import { ExportRequest, MentionsRequest, SpansRequest, StatisticsRequest } from 
 import { TestClient, fullCapabilities, uriOf } from '../support/lspClient';
 import { FIXTURES, SEEDS } from '../support/paths';
 import { unpackSpans } from '../support/spans';
+import { removeTempFolders, tempFolder } from '../support/tempFolders';
 
 const FIXTURE = path.join(FIXTURES, 'server');
 
+after(removeTempFolders);
+
 /** A fresh copy of a fixture corpus, so tests may edit files on disk. */
 function copyFixture(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ca-server-${name}-`));
+  const dir = tempFolder(`ca-server-${name}-`);
   fs.cpSync(path.join(FIXTURE, name), dir, { recursive: true });
   return dir;
 }
@@ -594,7 +596,7 @@ describe('language server (a real LSP client over streams)', function () {
 
   describe('export request', () => {
     it('exports the corpus with the CLI\'s code, and refuses a non-empty folder without force', async () => {
-      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-server-export-'));
+      const out = tempFolder('ca-server-export-');
       const result = await client.connection.sendRequest(ExportRequest, { uri: aUri, format: 'jsonl', outUri: uriOf(out) });
       assert.deepEqual(result, { files: 1, documents: 2, spans: 9, outUri: uriOf(out) });
       const lines = fs.readFileSync(path.join(out, 'corpus.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
