@@ -21,10 +21,15 @@ interface Outcome {
 }
 
 describe('Annotator: Export Corpus…', () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-annotator-export-'));
+  // Made when the suite runs, not when it is loaded (a run that leaves the suite out would leave
+  // the folder behind), and removed before the editors are closed, which can time out.
+  let out: string;
+  before(() => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-annotator-export-'));
+  });
   after(async () => {
-    await closeAllEditors();
     fs.rmSync(out, { recursive: true, force: true });
+    await closeAllEditors();
   });
 
   it('offers the six formats', async () => {
