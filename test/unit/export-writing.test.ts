@@ -73,12 +73,18 @@ describe('export: writing the output (staging, background writes)', () => {
     assert.deepEqual(fs.readdirSync(tmp), [], 'and nothing comes back after');
   });
 
-  it('a failed write rejects the flush, writes nothing more, and the abort leaves nothing', async () => {
-    const out = path.join(tmp, 'out');
-    const staged = StagedOutput.open(out, { policy: 'empty', force: false });
+  /** A staged output with a file to write where a folder is (EISDIR when it is opened), among many. */
+  function stagedWithAFileWhereAFolderIs(): StagedOutput {
+    const staged = StagedOutput.open(path.join(tmp, 'out'), { policy: 'empty', force: false });
     staged.write('d/f.txt', 'نص');
-    staged.write('d', 'a file where the folder is'); // EISDIR when it is opened
+    staged.write('d', 'a file where the folder is');
     for (const [file, text] of writes()) staged.write(file, text);
+    return staged;
+  }
+
+  it('a failed write rejects the flush, writes nothing more, and the abort leaves nothing', async () => {
+    // One flush at the end: written on the main thread.
+    const staged = stagedWithAFileWhereAFolderIs();
     await assert.rejects(staged.flush(true), (error: NodeJS.ErrnoException) => error.code === 'EISDIR');
     await assert.rejects(staged.flush(true), (error: NodeJS.ErrnoException) => error.code === 'EISDIR');
     await staged.abort();
@@ -86,11 +92,7 @@ describe('export: writing the output (staging, background writes)', () => {
   });
 
   it('a write that fails on the writing thread rejects the flush with the error as fs gives it, and the abort leaves nothing', async () => {
-    const out = path.join(tmp, 'out');
-    const staged = StagedOutput.open(out, { policy: 'empty', force: false });
-    staged.write('d/f.txt', 'نص');
-    staged.write('d', 'a file where the folder is'); // EISDIR when it is opened
-    for (const [file, text] of writes()) staged.write(file, text);
+    const staged = stagedWithAFileWhereAFolderIs();
     // More than a batch is buffered: the files go to the writing thread, not written here, and
     // this flush does not wait for them; the next one says how it went.
     await staged.flush();
