@@ -1,4 +1,5 @@
-// Bundles the extension client, the language server, the CLI and the export's writing thread into dist/ with esbuild.
+// Bundles the extension client, the language server, the CLI and the export's writing thread
+// into dist/ with esbuild.
 // Type checking is tsc's job (`tsc -b`); this only bundles.
 import * as esbuild from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +11,8 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'client' },
   { in: 'server/src/node/main.ts', out: 'server' },
   { in: 'server/src/cli.ts', out: 'cli' },
-  // The thread the server and the CLI write export files on (writeAtomic.ts starts it from beside itself).
+  // The thread the server and the CLI write export files on (writeAtomic.ts starts it from
+  // beside itself).
   { in: 'server/src/node/fileWriterWorker.ts', out: 'fileWriterWorker' },
 ].filter((entry) => existsSync(entry.in));
 

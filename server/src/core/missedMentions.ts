@@ -297,9 +297,9 @@ function searcher(doc: ParsedDocument, index: SurfaceSource, config: CorpusConfi
   // string. (A source without the table is asked for each candidate's string.)
   const firstTokens = index.surfacesOf !== undefined ? index.firstTokens?.() : undefined;
   const surfacesOf = index.surfacesOf?.bind(index);
-  // A word that holds no known first token, as it stands or after a proclitic, is passed by at
-  // one lookup; the table must know the proclitics this search takes off (the index's are its
-  // configuration's).
+  // A word where no known surface can start (no first token in it, as it stands or after a
+  // proclitic, or none whose surfaces fit the next word) is passed by at one lookup; the table
+  // must know the proclitics this search takes off (the index's are its configuration's).
   const wordFilter = firstTokens !== undefined && sameStrings(firstTokens.proclitics, config.clitics.proclitics) ? firstTokens : undefined;
 
   return (tokens, found) => {
