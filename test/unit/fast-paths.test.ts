@@ -15,7 +15,7 @@ import { diagnoseDocument } from '../../server/src/core/diagnostics';
 import { MissedMentionCache, type Occurrence, type SurfaceSource, findMissedMentions } from '../../server/src/core/missedMentions';
 import type { ParsedDocument } from '../../server/src/core/model';
 import { parse } from '../../server/src/core/parser';
-import { floorIndex, isWordCharAt } from '../../server/src/core/text';
+import { LineIndex, floorIndex, isWordCharAt } from '../../server/src/core/text';
 import { decodeUtf8 } from '../../server/src/node/files';
 
 const SEED = 20240611;
@@ -731,5 +731,36 @@ describe('fast paths: reading UTF-8', () => {
       }),
       { seed: SEED, numRuns: 1000 },
     );
+  });
+});
+
+describe('fast paths: line starts', () => {
+  /** Line starts as LineIndex found them before it searched with indexOf: each char read in turn. */
+  function lineStartsCharByChar(text: string): number[] {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      } else if (c === 10) {
+        starts.push(i + 1);
+      }
+    }
+    return starts;
+  }
+
+  /** Breaks of every kind side by side (LF CR is two breaks, CR LF one), between letters, astral chars and a lone surrogate. */
+  const breaksArb = fc.array(fc.constantFrom('\n', '\r', '\r\n', '\n\r', '\r\r', 'قال', ' ', 'x', '😀', '\ud800'), { maxLength: 60 }).map((parts) => parts.join(''));
+
+  it('LineIndex finds the line starts a reading of each char finds, with LF, CR and CR LF mixed', () => {
+    fc.assert(
+      fc.property(fc.oneof(breaksArb, textArb), (text) => {
+        assert.deepEqual(new LineIndex(text).starts, lineStartsCharByChar(text));
+      }),
+      { seed: SEED, numRuns: 3000 },
+    );
+    assert.deepEqual(new LineIndex('').starts, [0]);
+    assert.deepEqual(new LineIndex('a\r\nb\rc\nd\r').starts, [0, 3, 5, 7, 9]);
   });
 });
