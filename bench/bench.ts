@@ -42,6 +42,7 @@ import { decodeUtf8, isFileError } from '../server/src/node/files';
 import { ExportRequest, SPAN_FIELDS, SpansRequest, type SpansResult } from '../server/src/protocol';
 import { NEWSFANE, ROOT, type Source, bigDocument, corpusDocuments, newsfaneSource, seedSource, writeCorpus } from './corpora';
 import { BenchClient, uriOf } from './lsp';
+import { type Core, baseline, indexedCorpus, interleavedTimings, median, parseIndexDiagnose, percentile, timings } from './measure';
 import type { EditorBenchFigures } from '../test/editor/decorations.bench';
 
 const args = process.argv.slice(2);
@@ -78,6 +79,9 @@ interface Row {
 }
 
 const rows: Row[] = [];
+
+/** The core target 1 measures: this tree's. */
+const THIS_CORE: Core = { loadConfig, CorpusIndex, parse, diagnoseDocument };
 const results: Record<string, Record<string, number | string>> = {};
 const started = performance.now();
 
@@ -98,63 +102,8 @@ function record(source: Source, key: string, value: number | string): void {
 
 // --- statistics ----------------------------------------------------------------------------------
 
-/** The nearest-rank percentile of some timings. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-const median = (values: number[]): number => percentile(values, 50);
 const sleep = (milliseconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, milliseconds));
 const ms = (value: number): string => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
-
-/**
- * Timings of `runs` calls of `fn` (after two warm-up calls), in ms. No GC is forced between runs:
- * each run pays for collecting what the runs before it left, as an edit in the server does.
- */
-function timings(runs: number, fn: () => void): number[] {
-  fn();
-  fn();
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    out.push(performance.now() - start);
-  }
-  return out;
-}
-
-/**
- * Timings of several measures taken in turn, run by run (after two warm-up rounds): one list per
- * measure. A shared machine's speed drifts, by half and more within a minute here: a measure and
- * its baseline taken one after the other, each for a second or two, could meet different
- * machines, and their ratio said as much about the drift as about the code.
- */
-function interleavedTimings(runs: number, fns: readonly (() => void)[]): number[][] {
-  for (let round = 0; round < 2; round++) fns.forEach((fn) => fn());
-  const out = fns.map((): number[] => []);
-  for (let i = 0; i < runs; i++) {
-    fns.forEach((fn, k) => {
-      const start = performance.now();
-      fn();
-      out[k]!.push(performance.now() - start);
-    });
-  }
-  return out;
-}
-
-/** The baseline: decode the bytes from UTF-8 and read every char code once. */
-function baseline(bytes: Uint8Array, decode = decodeWithTextDecoder): number {
-  const text = decode(bytes);
-  let sum = 0;
-  for (let i = 0; i < text.length; i++) sum = (sum + text.charCodeAt(i)) | 0;
-  return sum;
-}
-
-/** UTF-8 decoded as the issue's baseline has it: the platform's TextDecoder. */
-function decodeWithTextDecoder(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(bytes);
-}
 
 /** UTF-8 decoded as the server reads a document from disk (see `decodeUtf8`). */
 function decodeAsFiles(bytes: Uint8Array): string {
@@ -192,19 +141,12 @@ function typingPlaces(doc: ParsedDocument, count: number): number[] {
 const CORE_RUNS = QUICK ? 7 : 41;
 
 /** The index of the 1 MB document's corpus: its ordinary documents and the document itself. */
-function indexedCorpus(config: CorpusConfig, big: string, neighbours: string[]): CorpusIndex {
-  const index = new CorpusIndex(config);
-  neighbours.forEach((text, i) => index.update(`n${i}`, parse(text)));
-  index.update('big', parse(big));
-  return index;
-}
-
 /** Parse + diagnose the 1 MB document against its corpus's index, beside the baseline. */
-function coreRows(source: Source, config: CorpusConfig, big: string, neighbours: string[]): void {
+function coreRows(source: Source, big: string, neighbours: string[]): void {
   progress(`${source.description}: target 1, the core on the 1 MB document, in a process with the server's V8 options`);
   const bytes = Buffer.from(big, 'utf8');
   const decoder = new TextDecoder('utf-8');
-  const index = indexedCorpus(config, big, neighbours);
+  const index = indexedCorpus(THIS_CORE, source.configText, big, neighbours);
   let spans = 0;
   let problems = 0;
   const [baseTimes, parseTimes, all, fileBaseTimes, fileAll] = interleavedTimings(CORE_RUNS, [
@@ -213,10 +155,10 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
       spans = parse(decoder.decode(bytes)).spans.length;
     },
     () => {
-      problems = parseIndexDiagnose(index, bytes);
+      problems = parseIndexDiagnose(THIS_CORE, index, bytes);
     },
     () => baseline(bytes, decodeAsFiles),
-    () => parseIndexDiagnose(index, bytes, decodeAsFiles),
+    () => parseIndexDiagnose(THIS_CORE, index, bytes, decodeAsFiles),
   ]);
   const base = median(baseTimes!);
   const parseOnly = median(parseTimes!);
@@ -263,18 +205,6 @@ function coreRows(source: Source, config: CorpusConfig, big: string, neighbours:
 }
 
 /**
- * The 1 MB document parsed, indexed and diagnosed, from its bytes; returns how many problems it
- * has. The document is taken out of the index first: indexing it again unchanged would take the
- * index's fast path for a keystroke outside the spans (see the keystroke row), not the full one.
- */
-function parseIndexDiagnose(index: CorpusIndex, bytes: Uint8Array, decode = decodeWithTextDecoder): number {
-  const doc = parse(decode(bytes));
-  index.remove('big');
-  index.update('big', doc);
-  return diagnoseDocument(doc, { docId: 'big', index }).length;
-}
-
-/**
  * Target 1 measured in a process of its own, started with the V8 options the server is started
  * with (a young generation sized for a 1 MB document's parse: see server/src/launch.ts), as the
  * core runs in an editor. Its rows and records join this process's.
@@ -293,10 +223,10 @@ function coreRowsAsTheServerRuns(source: Source): void {
 }
 
 /** The same measure in this process, with Node's default V8 options: for comparison, not judged. */
-function coreRowWithNodeDefaults(source: Source, config: CorpusConfig, big: string, neighbours: string[]): void {
-  const index = indexedCorpus(config, big, neighbours);
+function coreRowWithNodeDefaults(source: Source, big: string, neighbours: string[]): void {
+  const index = indexedCorpus(THIS_CORE, source.configText, big, neighbours);
   const bytes = Buffer.from(big, 'utf8');
-  const [baseTimes, fullTimes] = interleavedTimings(CORE_RUNS, [() => baseline(bytes), () => parseIndexDiagnose(index, bytes)]);
+  const [baseTimes, fullTimes] = interleavedTimings(CORE_RUNS, [() => baseline(bytes), () => parseIndexDiagnose(THIS_CORE, index, bytes)]);
   const base = median(baseTimes!);
   const full = median(fullTimes!);
   record(source, 'parseDiagnoseNodeDefaultsMs', full);
@@ -810,9 +740,8 @@ function bigCorpus(source: Source): { big: string; keep: number | undefined; nei
 function coreChild(name: string): void {
   const source = name === 'real' ? newsfaneSource() : seedSource();
   if (!source) throw new Error(`no ${NEWSFANE}`);
-  const config = loadConfig(source.configText).config;
   const { big, neighbours } = bigCorpus(source);
-  coreRows(source, config, big, neighbours.map(([, text]) => text));
+  coreRows(source, big, neighbours.map(([, text]) => text));
   process.stdout.write(JSON.stringify({ rows, results: results[source.name] ?? {} }));
 }
 
@@ -839,7 +768,7 @@ async function main(): Promise<void> {
       writeCorpus(folder, source.configText, [...neighbours, ['big.txt', big]]);
       if (PARTS.has('core')) {
         coreRowsAsTheServerRuns(source);
-        coreRowWithNodeDefaults(source, config, big, neighbours.map(([, text]) => text));
+        coreRowWithNodeDefaults(source, big, neighbours.map(([, text]) => text));
       }
       if (PARTS.has('big')) await bigDocumentRows(source, folder, path.join(folder, 'big.txt'), big);
       if (PARTS.has('editor')) editorRows(source, folder, tmp);
