@@ -39,7 +39,7 @@ describe('export: writing the output (staging, background writes)', () => {
     sync.commit();
 
     // In the background, flushing after every write as the export does: the appended file is
-    // written while more text for it comes, and thousands of files are opened meanwhile.
+    // written while more text for it comes, and thousands of files are written meanwhile.
     const staged = StagedOutput.open(path.join(tmp, 'background'), { policy: 'empty', force: false });
     let written = 0;
     for (const [file, text] of writes()) {
@@ -57,11 +57,11 @@ describe('export: writing the output (staging, background writes)', () => {
     assert.deepEqual(fs.readdirSync(tmp).sort(), ['background', 'sync'], 'no staging folder left behind');
   });
 
-  it('an abort while files are being opened leaves nothing, once they are closed', async () => {
+  it('an abort while the writing thread writes the files leaves nothing, once the thread has stopped', async () => {
     const out = path.join(tmp, 'out');
     const staged = StagedOutput.open(out, { policy: 'empty', force: false });
     for (const [file, text] of writes()) staged.write(file, text);
-    const flushing = staged.flush(); // more than a batch is buffered: opens start now
+    const flushing = staged.flush(); // more than a batch is buffered: the writing thread starts on it now
     await staged.abort();
     await flushing.then(
       () => undefined,
