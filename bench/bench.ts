@@ -40,7 +40,7 @@ import { reparse } from '../server/src/core/reparse';
 import { LineIndex } from '../server/src/core/text';
 import { decodeUtf8, isFileError } from '../server/src/node/files';
 import { ExportRequest, SPAN_FIELDS, SpansRequest, type SpansResult } from '../server/src/protocol';
-import { NEWSFANE, ROOT, type Source, bigDocument, corpusDocuments, newsfaneSource, seedSource, writeCorpus } from './corpora';
+import { CORPUS_DOC_BYTES, NEWSFANE, ROOT, type Source, bigCorpus, corpusDocuments, newsfaneSource, seedSource, writeCorpus } from './corpora';
 import { BenchClient, uriOf } from './lsp';
 import { type Core, baseline, indexedCorpus, interleavedTimings, median, parseIndexDiagnose, percentile, timings } from './measure';
 import type { EditorBenchFigures } from '../test/editor/decorations.bench';
@@ -55,7 +55,6 @@ const PARTS = new Set((args.find((a) => a.startsWith('--parts='))?.slice('--part
 const CORE_CHILD = args.find((a) => a.startsWith('--core-child='))?.slice('--core-child='.length);
 
 const CORPUS_DOCS = QUICK ? 1000 : 10000;
-const CORPUS_DOC_BYTES = 5 * 1024 + 250; // 10,000 of them: a little over 50 MB
 const EDITS = QUICK ? 20 : 50;
 const BURSTS = QUICK ? 3 : 10;
 const BURST_EDITS = 10;
@@ -725,15 +724,6 @@ async function referencesRow(source: Source, client: BenchClient, folder: string
 function machine(): string {
   const cpu = /^model name\s*:\s*(.+)$/m.exec(fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ?? os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} cores, ${cpu.trim()}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
-}
-
-/**
- * A source's 1 MB document (the seeds' thinned to 20,000 spans) and the 20 ordinary documents of
- * its corpus: the same in this process and in target 1's.
- */
-function bigCorpus(source: Source): { big: string; keep: number | undefined; neighbours: [string, string][] } {
-  const { text: big, keep } = bigDocument(source, source.name === 'synthetic' ? 20000 : undefined);
-  return { big, keep, neighbours: [...corpusDocuments(source, 20, CORPUS_DOC_BYTES)] };
 }
 
 /** The process `coreRowsAsTheServerRuns` starts: target 1 for one source, rows and records as JSON on stdout. */

@@ -24,7 +24,7 @@ import { CorpusIndex } from '../server/src/core/corpusIndex';
 import { diagnoseDocument } from '../server/src/core/diagnostics';
 import { parse } from '../server/src/core/parser';
 import { SERVER_NODE_OPTIONS } from '../server/src/launch';
-import { NEWSFANE, ROOT, type Source, bigDocument, corpusDocuments, newsfaneSource, seedSource } from './corpora';
+import { NEWSFANE, ROOT, type Source, bigCorpus, newsfaneSource, seedSource } from './corpora';
 import { type Core, baseline, indexedCorpus, interleavedTimings, median, parseIndexDiagnose } from './measure';
 
 const args = process.argv.slice(2);
@@ -34,9 +34,6 @@ const ONLY = option('only');
 /** Set in the process that measures: the folder of the commit's build, and the commit's name. */
 const CHILD = option('child');
 const REF_NAME = option('ref-name') ?? 'REF';
-
-/** The same documents as the bench's target 1 (see bigCorpus in bench.ts). */
-const CORPUS_DOC_BYTES = 5 * 1024 + 250;
 
 function git(...gitArgs: string[]): string {
   const run = spawnSync('git', gitArgs, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -80,8 +77,8 @@ function measure(other: Core): void {
   const mine: Core = { loadConfig, CorpusIndex, parse, diagnoseDocument };
   console.log(`${RUNS} runs each; medians, and the ratio to the baseline of the same runs`);
   for (const source of sources) {
-    const { text: big } = bigDocument(source, source.name === 'synthetic' ? 20000 : undefined);
-    const neighbours = [...corpusDocuments(source, 20, CORPUS_DOC_BYTES)].map(([, text]) => text);
+    const { big, neighbours: named } = bigCorpus(source);
+    const neighbours = named.map(([, text]) => text);
     const bytes = Buffer.from(big, 'utf8');
     const theirIndex = indexedCorpus(other, source.configText, big, neighbours);
     const myIndex = indexedCorpus(mine, source.configText, big, neighbours);

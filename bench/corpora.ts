@@ -120,6 +120,18 @@ function density(text: string): number {
   return (parse(text).spans.length / Buffer.byteLength(text)) * MB;
 }
 
+/** The size of an ordinary document of a corpus: 10,000 of them make a little over 50 MB. */
+export const CORPUS_DOC_BYTES = 5 * 1024 + 250;
+
+/**
+ * A source's 1 MB document (the seeds' thinned to 20,000 spans) and the 20 ordinary documents of
+ * its corpus: target 1's workload, the same wherever it is measured.
+ */
+export function bigCorpus(source: Source): { big: string; keep: number | undefined; neighbours: [string, string][] } {
+  const { text: big, keep } = bigDocument(source, source.name === 'synthetic' ? 20000 : undefined);
+  return { big, keep, neighbours: [...corpusDocuments(source, 20, CORPUS_DOC_BYTES)] };
+}
+
 /** Writes a folder with corpus.yaml and the given documents; returns the folder. */
 export function writeCorpus(folder: string, configText: string, documents: Iterable<[string, string]>): { folder: string; files: number; bytes: number } {
   fs.rmSync(folder, { recursive: true, force: true });
