@@ -40,9 +40,9 @@ import { reparse } from '../server/src/core/reparse';
 import { LineIndex } from '../server/src/core/text';
 import { decodeUtf8, isFileError } from '../server/src/node/files';
 import { ExportRequest, SPAN_FIELDS, SpansRequest, type SpansResult } from '../server/src/protocol';
-import { CORPUS_DOC_BYTES, NEWSFANE, ROOT, type Source, bigCorpus, corpusDocuments, newsfaneSource, seedSource, writeCorpus } from './corpora';
+import { CORPUS_DOC_BYTES, NEWSFANE, ROOT, type Source, benchSources, bigCorpus, corpusDocuments, newsfaneSource, seedSource, writeCorpus } from './corpora';
 import { BenchClient, uriOf } from './lsp';
-import { type Core, baseline, indexedCorpus, interleavedTimings, median, parseIndexDiagnose, percentile, timings } from './measure';
+import { THIS_CORE, baseline, indexedCorpus, interleavedTimings, median, parseIndexDiagnose, percentile, timings } from './measure';
 import type { EditorBenchFigures } from '../test/editor/decorations.bench';
 
 const args = process.argv.slice(2);
@@ -78,9 +78,6 @@ interface Row {
 }
 
 const rows: Row[] = [];
-
-/** The core target 1 measures: this tree's. */
-const THIS_CORE: Core = { loadConfig, CorpusIndex, parse, diagnoseDocument };
 const results: Record<string, Record<string, number | string>> = {};
 const started = performance.now();
 
@@ -139,7 +136,6 @@ function typingPlaces(doc: ParsedDocument, count: number): number[] {
 /** Runs of each measure of target 1. */
 const CORE_RUNS = QUICK ? 7 : 41;
 
-/** The index of the 1 MB document's corpus: its ordinary documents and the document itself. */
 /** Parse + diagnose the 1 MB document against its corpus's index, beside the baseline. */
 function coreRows(source: Source, big: string, neighbours: string[]): void {
   progress(`${source.description}: target 1, the core on the 1 MB document, in a process with the server's V8 options`);
@@ -743,14 +739,7 @@ async function main(): Promise<void> {
   progress(`machine: ${machine()}; load average ${os.loadavg()[0]!.toFixed(2)}; temp folder ${tmp}${QUICK ? '; --quick' : ''}`);
   results.run = { loadAverageAtStart: os.loadavg()[0]! };
   try {
-    const sources: Source[] = [];
-    if (ONLY === undefined || ONLY === 'synthetic') sources.push(seedSource());
-    if (ONLY === undefined || ONLY === 'real') {
-      const real = newsfaneSource();
-      if (real) sources.push(real);
-      else progress(`no ${NEWSFANE}: the real-text rows are left out`);
-    }
-    for (const source of sources) {
+    for (const source of benchSources(ONLY, (why) => progress(`${why}: the real-text rows are left out`))) {
       const config = loadConfig(source.configText).config;
       const { big, keep, neighbours } = bigCorpus(source);
       if (keep !== undefined) record(source, 'bigWordsKeptBetweenSpans', keep);

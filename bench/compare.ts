@@ -19,13 +19,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadConfig } from '../server/src/core/config';
-import { CorpusIndex } from '../server/src/core/corpusIndex';
-import { diagnoseDocument } from '../server/src/core/diagnostics';
-import { parse } from '../server/src/core/parser';
 import { SERVER_NODE_OPTIONS } from '../server/src/launch';
-import { NEWSFANE, ROOT, type Source, bigCorpus, newsfaneSource, seedSource } from './corpora';
-import { type Core, baseline, indexedCorpus, interleavedTimings, median, parseIndexDiagnose } from './measure';
+import { ROOT, benchSources, bigCorpus } from './corpora';
+import { type Core, THIS_CORE, baseline, indexedCorpus, interleavedTimings, median, parseIndexDiagnose } from './measure';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -67,21 +63,14 @@ const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 /** Measures both cores on each source; prints a line each. */
 function measure(other: Core): void {
-  const sources: Source[] = [];
-  if (ONLY === undefined || ONLY === 'synthetic') sources.push(seedSource());
-  if (ONLY === undefined || ONLY === 'real') {
-    const real = newsfaneSource();
-    if (real) sources.push(real);
-    else console.log(`no ${NEWSFANE}: NewsFANE left out`);
-  }
-  const mine: Core = { loadConfig, CorpusIndex, parse, diagnoseDocument };
+  const sources = benchSources(ONLY, (why) => console.log(`${why}: NewsFANE left out`));
   console.log(`${RUNS} runs each; medians, and the ratio to the baseline of the same runs`);
   for (const source of sources) {
     const { big, neighbours: named } = bigCorpus(source);
     const neighbours = named.map(([, text]) => text);
     const bytes = Buffer.from(big, 'utf8');
     const theirIndex = indexedCorpus(other, source.configText, big, neighbours);
-    const myIndex = indexedCorpus(mine, source.configText, big, neighbours);
+    const myIndex = indexedCorpus(THIS_CORE, source.configText, big, neighbours);
     let theirProblems = 0;
     let myProblems = 0;
     const [base, theirs, ours] = interleavedTimings(RUNS, [
@@ -90,7 +79,7 @@ function measure(other: Core): void {
         theirProblems = parseIndexDiagnose(other, theirIndex, bytes);
       },
       () => {
-        myProblems = parseIndexDiagnose(mine, myIndex, bytes);
+        myProblems = parseIndexDiagnose(THIS_CORE, myIndex, bytes);
       },
     ]);
     const b = median(base!);

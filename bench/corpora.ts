@@ -120,6 +120,21 @@ function density(text: string): number {
   return (parse(text).spans.length / Buffer.byteLength(text)) * MB;
 }
 
+/**
+ * The sources a run measures: the seeds and NewsFANE, or the one `only` names
+ * (synthetic|real). NewsFANE is left out, and `missing` told why, when ../shared/data is not there.
+ */
+export function benchSources(only: string | undefined, missing: (why: string) => void): Source[] {
+  const sources: Source[] = [];
+  if (only === undefined || only === 'synthetic') sources.push(seedSource());
+  if (only === undefined || only === 'real') {
+    const real = newsfaneSource();
+    if (real) sources.push(real);
+    else missing(`no ${NEWSFANE}`);
+  }
+  return sources;
+}
+
 /** The size of an ordinary document of a corpus: 10,000 of them make a little over 50 MB. */
 export const CORPUS_DOC_BYTES = 5 * 1024 + 250;
 

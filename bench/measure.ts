@@ -5,10 +5,10 @@
  * side.
  */
 
-import type * as config from '../server/src/core/config';
-import type * as corpusIndex from '../server/src/core/corpusIndex';
-import type * as diagnostics from '../server/src/core/diagnostics';
-import type * as parser from '../server/src/core/parser';
+import * as config from '../server/src/core/config';
+import * as corpusIndex from '../server/src/core/corpusIndex';
+import * as diagnostics from '../server/src/core/diagnostics';
+import * as parser from '../server/src/core/parser';
 
 // --- statistics ----------------------------------------------------------------------------------
 
@@ -77,6 +77,9 @@ export interface Core {
   parse: typeof parser.parse;
   diagnoseDocument: typeof diagnostics.diagnoseDocument;
 }
+
+/** This tree's core. */
+export const THIS_CORE: Core = { loadConfig: config.loadConfig, CorpusIndex: corpusIndex.CorpusIndex, parse: parser.parse, diagnoseDocument: diagnostics.diagnoseDocument };
 
 /** An index of the 1 MB document (as 'big') and its neighbours (as n0, n1, ...). */
 export function indexedCorpus(core: Core, configText: string, big: string, neighbours: string[]): corpusIndex.CorpusIndex {
