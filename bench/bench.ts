@@ -312,7 +312,7 @@ async function bigDocumentRows(source: Source, folder: string, file: string, big
     const symbols = await timeWithJsonRpcFloor(client, symbolRuns, 'textDocument/documentSymbol', { textDocument: { uri } }, true);
     const symbolsP95 = percentile(symbols.times, 95);
     const symbolsFloorP95 = percentile(symbols.floors, 95);
-    const symbolsBytes = Buffer.byteLength(JSON.stringify(symbols.answer));
+    const symbolsBytes = symbols.bytes;
     record(source, 'documentSymbolsP95Ms', symbolsP95);
     record(source, 'documentSymbolsJsonRpcFloorP95Ms', symbolsFloorP95);
     record(source, 'documentSymbolsResponseBytes', symbolsBytes);
@@ -378,31 +378,42 @@ async function timeRequests<T>(client: BenchClient, items: T[], request: (item: 
  * What sending `result` as a JSON-RPC answer costs at the least, in ms: the message encoded as
  * vscode-jsonrpc's writer does (JSON.stringify, then UTF-8 bytes) and decoded as its reader does
  * (TextDecoder, then JSON.parse), in this process, with no server work and no pipe. Writer and
- * reader cannot overlap on one message, so no client of this server can get it in less.
+ * reader cannot overlap on one message, so no client of this server can get it in less. Also
+ * the message's size in bytes.
  */
-function jsonRpcFloorMs(result: unknown): number {
+function jsonRpcFloor(result: unknown): { ms: number; bytes: number } {
   const start = performance.now();
   const bytes = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, result }), 'utf8');
   JSON.parse(new TextDecoder().decode(bytes));
-  return performance.now() - start;
+  return { ms: performance.now() - start, bytes: bytes.length };
 }
 
 /**
  * `runs` round trips of one request (after a warm-up, unless the first call is to be counted),
- * each followed by the JSON-RPC floor of its answer: the two taken in turn share the machine's drift.
+ * each followed by the JSON-RPC floor of its answer: the two taken in turn share the machine's
+ * drift. With the last answer, and its size as a JSON-RPC message.
  */
-async function timeWithJsonRpcFloor(client: BenchClient, runs: number, method: string, params: unknown, warmUp: boolean): Promise<{ times: number[]; floors: number[]; answer: unknown }> {
+async function timeWithJsonRpcFloor(
+  client: BenchClient,
+  runs: number,
+  method: string,
+  params: unknown,
+  warmUp: boolean,
+): Promise<{ times: number[]; floors: number[]; answer: unknown; bytes: number }> {
   if (warmUp) await client.connection.sendRequest(method, params);
   const times: number[] = [];
   const floors: number[] = [];
   let answer: unknown;
+  let bytes = 0;
   for (let k = 0; k < runs; k++) {
     const start = performance.now();
     answer = await client.connection.sendRequest(method, params);
     times.push(performance.now() - start);
-    floors.push(jsonRpcFloorMs(answer));
+    const floor = jsonRpcFloor(answer);
+    floors.push(floor.ms);
+    bytes = floor.bytes;
   }
-  return { times, floors, answer };
+  return { times, floors, answer, bytes };
 }
 
 // --- 5. the same document in VS Code -------------------------------------------------------------
@@ -693,9 +704,8 @@ async function referencesRow(source: Source, client: BenchClient, folder: string
   const position = new LineIndex(text).position(target.offset);
   const runs = QUICK ? 5 : 20;
   // No warm-up: the first call, which finds the locations, is judged too.
-  const { times, floors, answer } = await timeWithJsonRpcFloor(client, runs, 'textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } }, false);
+  const { times, floors, answer, bytes } = await timeWithJsonRpcFloor(client, runs, 'textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } }, false);
   const found = (answer as unknown[]).length;
-  const bytes = Buffer.byteLength(JSON.stringify(answer));
   const p95 = percentile(times, 95);
   const floorP95 = percentile(floors, 95);
   record(source, 'referencesFirstMs', times[0]!);
